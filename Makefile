@@ -30,7 +30,7 @@ check-nb:  ## export and clean the notebooks, then fail if that changed anything
 
 test: install  ## check notebooks/package are in step, run every notebook's tests, then pytest
 	$(MAKE) --no-print-directory check-nb
-	nbdev_test --n_workers 2 --timing
+	OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing   # one torch thread per worker: two workers on two threads each run 2.5x slower
 	$(PYTHON) -m pytest -q tests
 
 demo: install  ## build the default CPU-sized world, its corpus, probes and an edit set, and print a summary
