@@ -1,0 +1,29 @@
+"Every experiment notebook has CPU and GPU parameter profiles, and every profile names real parameters holding valid specs"
+from pathlib import Path
+import pytest
+from behemoth.runner import notebook_params, notebook_parameters
+from behemoth.experiments import as_spec
+from behemoth.world import WorldSpec
+from behemoth.train import TrainSpec
+from behemoth.edits import EditSpec
+from behemoth.edit import EditorSpec
+
+ROOT = Path(__file__).parents[1]
+NOTEBOOKS = sorted((ROOT/'nbs'/'experiments').glob('exp*.ipynb'))
+SPECS = dict(world=WorldSpec, size_world=WorldSpec, train=TrainSpec, edit=EditSpec, forget=EditSpec, relation=EditSpec, correlated=EditSpec,
+             nested=EditSpec, editor=EditorSpec, unlearner=EditorSpec, editors=EditorSpec, methods=EditorSpec, relation_methods=EditorSpec,
+             baselines=EditorSpec)
+
+def test_seven_experiments():
+    assert [n.stem[:5] for n in NOTEBOOKS] == [f"exp{i:02d}" for i in range(1, 8)]
+
+@pytest.mark.parametrize('profile', ['cpu', 'gpu'])
+@pytest.mark.parametrize('nb', NOTEBOOKS, ids=lambda p: p.stem)
+def test_profiles(nb, profile):
+    p = notebook_params(nb, profile, ROOT/'params')
+    assert set(p) <= set(notebook_parameters(nb))
+    for k, v in p.items():
+        if k not in SPECS: continue
+        for x in (v if isinstance(v, list) else [v]):
+            if k in ('edit',) and 'n' not in x: x = {**x, 'n': 1}   # the number-of-edits sweep sets n itself
+            as_spec(SPECS[k], x)   # raises ValueError naming the field
