@@ -7,7 +7,7 @@ PYTHON ?= python3
 PIP := $(PYTHON) -m pip install -q --disable-pip-version-check --root-user-action=ignore
 TORCH_VERSION := 2.13.0
 
-.PHONY: help install check-nb test demo export clean readme docs
+.PHONY: help install check-nb test demo export clean readme docs docs-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
@@ -52,6 +52,16 @@ readme:  ## README.md from nbs/index.ipynb (nbconvert: Quarto, which nbdev_readm
 	} > README.md
 	@echo "readme: wrote README.md from nbs/index.ipynb"
 
-docs:  ## the docs site with nbdev_docs, when Quarto is installed
+docs:  ## the docs site in _docs/: nbdev_docs with Quarto, else tools/docs_site.py executes the notebooks and renders them (about 6 min on 2 cores)
 	@if command -v quarto >/dev/null 2>&1; then nbdev_docs; \
-	else echo "docs: Quarto is not installed, so nbdev_docs cannot run; skipping the docs build."; fi
+	else echo "docs: Quarto is not installed; building the site with tools/docs_site.py"; \
+	  $(PYTHON) tools/docs_site.py --out _docs --jobs 2; fi
+
+# docs-check rebuilds the site only when _docs/index.html is missing or older than what the site is made from
+DOCS_INPUTS := $(wildcard nbs/*.ipynb nbs/experiments/*.ipynb runs/suite/*.ipynb figures/*.png) \
+	nbs/sidebar.yml nbs/styles.css tools/docs_site.py
+_docs/index.html: $(DOCS_INPUTS)
+	$(MAKE) --no-print-directory docs
+
+docs-check: _docs/index.html  ## open every page of _docs/ in headless Chromium (apt-installed if missing): fail on broken pages, images, links
+	$(PYTHON) tools/docs_check.py _docs --install-browser
