@@ -33,8 +33,8 @@ test: install  ## check notebooks/package are in step, run every notebook's test
 	OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing   # one torch thread per worker: two workers on two threads each run 2.5x slower
 	$(PYTHON) -m pytest -q tests
 
-demo: install  ## build the default CPU-sized world, its corpus, probes and an edit set, and print a summary
-	behemoth demo
+demo: install  ## the CPU-sized suite of the seven experiments (params/*_cpu.yaml), 2 at a time: runs/suite/, figures/, a summary
+	behemoth run --profile cpu --jobs 2 --out runs/suite --figures figures --cache runs/models
 
 export:  ## notebooks -> behemoth/ (and pyproject.toml)
 	nbdev_export
