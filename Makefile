@@ -6,15 +6,29 @@ SHELL := /bin/bash
 PYTHON ?= python3
 PIP := $(PYTHON) -m pip install -q --disable-pip-version-check --root-user-action=ignore
 TORCH_VERSION := 2.13.0
+LOCK := constraints.txt
+PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: help install check-nb test demo export clean readme docs docs-check
+.PHONY: help install lock check-nb test demo export clean readme docs docs-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
 
-install:  ## install torch (CPU, pinned first: a bare torch pulls GBs of CUDA wheels), then behemoth[dev] in editable mode
-	$(PIP) torch==$(TORCH_VERSION)
-	$(PIP) -e ".[dev]"
+install:  ## install the locked environment: torch first (a bare torch pulls GBs of CUDA wheels), then behemoth[dev], every version from $(LOCK)
+	$(PIP) -c $(LOCK) torch==$(TORCH_VERSION)
+	$(PIP) -c $(LOCK) -e ".[dev]"
+
+# lock: pip-compile resolves settings.ini's requirements (and [dev]) to exact versions with pip's own resolver and
+# index settings. Pins already in $(LOCK) are kept where they still fit; `make lock UPGRADE=1` re-resolves all of them.
+# torch's local build label (+cpu) is dropped, so the pin reads the same for the CPU and the CUDA builds.
+lock:  ## regenerate $(LOCK) after a dependency change in settings.ini (UPGRADE=1: newest versions of everything)
+	$(PIP) $(PIP_TOOLS)
+	echo "torch==$(TORCH_VERSION)" > .torch-pin.txt
+	CUSTOM_COMPILE_COMMAND="make lock" $(PYTHON) -m piptools compile -q --extra dev --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) -c .torch-pin.txt -o $(LOCK) setup.py; \
+	  status=$$?; rm -f .torch-pin.txt; exit $$status
+	sed -i -e 's/^torch==\([0-9.]*\)+[a-z0-9]*$$/torch==\1/' -e '/^    #   -c \.torch-pin\.txt$$/d' $(LOCK)
+	@echo "lock: wrote $(LOCK) ($$(grep -c '^[a-zA-Z]' $(LOCK)) packages); commit it"
 
 check-nb:  ## export and clean the notebooks, then fail if that changed anything git tracks
 	nbdev_export

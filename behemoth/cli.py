@@ -141,7 +141,8 @@ COMMANDS['corpus'] = (cmd_corpus, _add_corpus)
 def generate(spec:WorldSpec, out:str|Path, corpus=None, edit=None, overwrite:bool=False, text:bool=False,
              max_per_split:int|None=None, shard_tokens:int=100_000_000, workers:int=1)->dict:
     "Write world, tokenizer, corpus, probes and an edit set into `out`; returns a summary"
-    from behemoth.world import atomic_dir, write_world_files
+    from behemoth.world import write_world_files
+    from behemoth.core import atomic_dir
     from behemoth.vocab import make_vocab, save_vocab
     from behemoth.corpus import CorpusSpec, make_corpus, write_shards, write_text
     from behemoth.probes import make_probes, save_probes
@@ -324,7 +325,7 @@ def cmd_edit(args):
     from behemoth.edit import EditorSpec, edit_model
     from behemoth.edits import load_edits
     from behemoth.model import write_model_files
-    from behemoth.world import atomic_dir
+    from behemoth.core import atomic_dir
     spec = EditorSpec(**spec_overrides(EditorSpec, args))
     model, world, vocab, _ = _load_model(args.model)
     es = load_edits(args.edits)

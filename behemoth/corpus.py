@@ -8,9 +8,10 @@ import json, math, multiprocessing as mp
 from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np, pandas as pd
-from .world import World, _check, atomic_dir, _spec_from_dict
-from .vocab import Vocab, make_vocab, detokenize, _text_table, EOS, PAD, SPECIALS
-from .grammar import Rendered, get_grammar, render, mixture, choose, hash_keys, mix64
+from .world import World
+from .core import check, atomic_dir, spec_from_dict, Ragged
+from .vocab import Vocab, make_vocab, detokenize, token_bytes, EOS, PAD, SPECIALS
+from .grammar import get_grammar, render, mixture, choose, hash_keys, mix64
 
 # %% auto #0
 __all__ = ['MODES', 'STATEMENT', 'QA', 'BIO', 'CorpusSpec', 'keyed_permutation', 'Corpus', 'make_corpus', 'TokenStream',
@@ -29,14 +30,14 @@ class CorpusSpec:
     seed:int|None=None     # seed of the document order and grammar draws; None: the world's seed
 
     def __post_init__(self):
-        _check(self.mode in MODES, 'mode', f"must be one of {MODES}, got {self.mode!r}")
-        _check(self.seed is None or (isinstance(self.seed, (int, np.integer)) and self.seed >= 0), 'seed',
+        check(self.mode in MODES, 'mode', f"must be one of {MODES}, got {self.mode!r}")
+        check(self.seed is None or (isinstance(self.seed, (int, np.integer)) and self.seed >= 0), 'seed',
                f"must be a non-negative integer or None, got {self.seed!r}")
         self.weights
     @property
     def weights(self)->dict: return mixture(self.inverted, self.repeats, self.filler)
     def to_dict(self)->dict: return asdict(self)
-    from_dict = classmethod(_spec_from_dict)
+    from_dict = classmethod(spec_from_dict)
 
 # %% ../nbs/04_corpus.ipynb #74222d5f
 _C1, _C2, _16, _13, _32 = np.uint32(0x85EBCA6B), np.uint32(0xC2B2AE35), np.uint32(16), np.uint32(13), np.uint64(32)
@@ -57,7 +58,7 @@ def keyed_permutation(x:np.ndarray, # positions in [0, n)
                       key:int,      # 64-bit key: a different permutation per key
                      )->np.ndarray: # int64 images, same shape as `x`
     "Images of `x` under a keyed pseudorandom permutation of [0, n), computed without a permutation array"
-    _check(0 < n < 2**62, 'n', f"must be in [1, 2**62), got {n}")
+    check(0 < n < 2**62, 'n', f"must be in [1, 2**62), got {n}")
     a = math.isqrt(n - 1) + 1; b = -(-n // a)
     keys = (hash_keys(key, np.arange(4), 0xFE157E1) >> np.uint64(32)).astype(np.uint32)
     y = _feistel(np.asarray(x, np.uint64), a, b, keys)
@@ -94,7 +95,7 @@ class Corpus:
         if self.spec.mode == 'bio':
             S, rel = world.spec.n_subjects, world.relations
             self._slots = np.stack([world.fact_id(r, np.arange(S)) for r in rel.index[rel.domain == 'subject']], 1)
-            _check((self._rep[self._slots] == self._rep[self._slots[:, :1]]).all(), 'repeats',
+            check((self._rep[self._slots] == self._rep[self._slots[:, :1]]).all(), 'repeats',
                    "bio documents need all facts of a subject to share one count")
             single = np.ones(F, bool); single[self._slots.ravel()] = False  # located facts
             blocks = _groups(BIO, np.arange(S), self._rep[self._slots[:, 0]]) + _groups(STATEMENT, ids[single], self._rep[single])
@@ -117,7 +118,7 @@ def make_corpus(world:World,               # the world to write
                 **overrides)->Corpus:      # fields overriding `spec`'s
     "The corpus of `world`"
     bad = set(overrides) - {f.name for f in fields(CorpusSpec)}
-    _check(not bad, 'spec', f"unknown field(s) {sorted(bad)}")
+    check(not bad, 'spec', f"unknown field(s) {sorted(bad)}")
     return Corpus(world, replace(spec or CorpusSpec(), **overrides), vocab)
 
 # %% ../nbs/04_corpus.ipynb #52711145
@@ -136,12 +137,12 @@ Corpus._decode = _decode
 # %% ../nbs/04_corpus.ipynb #b4978180
 _PAD = dict(tokens=PAD, text=0)   # padding of each alphabet: a token and a byte that no sentence contains
 
-def _as_text(vocab:Vocab, r:Rendered)->Rendered:
+def _as_text(vocab:Vocab, r:Ragged)->Ragged:
     "Ragged token sequences as ragged UTF-8 bytes of the reference text"
-    ends = np.r_[0, np.cumsum(_text_table(vocab)[2][r.tokens])]
-    return Rendered(np.frombuffer(detokenize(vocab, r.tokens), np.uint8), ends[r.offsets])
+    ends = np.r_[0, np.cumsum(token_bytes(vocab)[2][r.tokens])]
+    return Ragged(np.frombuffer(detokenize(vocab, r.tokens), np.uint8), ends[r.offsets])
 
-def _pad(r:Rendered, pad:int)->np.ndarray:
+def _pad(r:Ragged, pad:int)->np.ndarray:
     "Ragged sequences as rows padded with `pad`"
     ln = r.lengths; W = int(ln.max(initial=0))
     if (ln == W).all(): return r.tokens.reshape(len(ln), W)
@@ -227,8 +228,8 @@ def _docs(self, u:np.ndarray, alpha:str='tokens', meta:bool=False):
         W, ragged, trail = rows.shape[1], ragged or len(io) > 0, 0
         out = np.full((n, m * W + len(eos)), pad, rows.dtype); out[:, m * W:] = eos
         out[ib, :m * W] = rows[:len(ib) * m].reshape(len(ib), m * W); out[io, :W] = rows[len(ib) * m:]
-    if ragged: mask = out != pad; res = Rendered(out[mask], np.r_[0, np.cumsum(mask.sum(1))])
-    else: res = Rendered(out.ravel(), np.arange(n + 1) * out.shape[1])
+    if ragged: mask = out != pad; res = Ragged(out[mask], np.r_[0, np.cumsum(mask.sum(1))])
+    else: res = Ragged(out.ravel(), np.arange(n + 1) * out.shape[1])
     if not meta: return res, counts
     o = np.argsort(doc, kind='stable')
     return res, counts, pd.DataFrame(dict(doc=doc[o], unit=u[doc[o]], fact=fact[o], k=kk[o], minority=mino[o],
@@ -239,8 +240,8 @@ Corpus._docs = _docs
 # %% ../nbs/04_corpus.ipynb #61e5f744
 def _span(self, lo, hi, epoch):
     hi = self.n_units if hi is None else hi
-    _check(0 <= lo <= hi <= self.n_units, 'hi', f"need 0 <= lo <= hi <= {self.n_units}, got lo={lo}, hi={hi}")
-    _check(isinstance(epoch, (int, np.integer)) and epoch >= 0, 'epoch', f"must be a non-negative integer, got {epoch!r}")
+    check(0 <= lo <= hi <= self.n_units, 'hi', f"need 0 <= lo <= hi <= {self.n_units}, got lo={lo}, hi={hi}")
+    check(isinstance(epoch, (int, np.integer)) and epoch >= 0, 'epoch', f"must be a non-negative integer, got {epoch!r}")
     return lo, hi
 
 def _order(self, lo:int=0, hi:int|None=None, epoch:int=0)->np.ndarray:
@@ -289,12 +290,12 @@ class TokenStream:
                  epoch:int=0,         # the epoch to start in
                  chunk:int=1 << 15):  # units rendered at a time
         for k, x in dict(batch_size=batch_size, seq_len=seq_len, world_size=world_size, chunk=chunk).items():
-            _check(isinstance(x, (int, np.integer)) and x > 0, k, f"must be a positive integer, got {x!r}")
-        _check(0 <= rank < world_size, 'rank', f"must be in [0, world_size={world_size}), got {rank}")
+            check(isinstance(x, (int, np.integer)) and x > 0, k, f"must be a positive integer, got {x!r}")
+        check(0 <= rank < world_size, 'rank', f"must be in [0, world_size={world_size}), got {rank}")
         n = corpus.n_units
         self.corpus, self.batch_size, self.seq_len, self.rank, self.world_size, self.chunk = corpus, batch_size, seq_len, rank, world_size, chunk
         self.lo, self.hi = rank * n // world_size, (rank + 1) * n // world_size
-        _check(self.hi > self.lo, 'world_size', f"{world_size} ranks leave rank {rank} no documents (the corpus has {n})")
+        check(self.hi > self.lo, 'world_size', f"{world_size} ranks leave rank {rank} no documents (the corpus has {n})")
         self.load_state_dict(dict(epoch=epoch, pos=self.lo, skip=0, rank=rank, world_size=world_size))
 
     def __iter__(self): return self
@@ -321,9 +322,9 @@ class TokenStream:
         return dict(epoch=int(e), pos=int(p), skip=int(self._skip), rank=self.rank, world_size=self.world_size)
     def load_state_dict(self, d:dict):
         "Continue from a `state_dict()`"
-        _check((d['rank'], d['world_size']) == (self.rank, self.world_size), 'rank',
+        check((d['rank'], d['world_size']) == (self.rank, self.world_size), 'rank',
                f"state of rank {d['rank']}/{d['world_size']} loaded into rank {self.rank}/{self.world_size}")
-        _check(self.lo <= d['pos'] < self.hi, 'pos', f"{d['pos']} is outside this rank's positions [{self.lo}, {self.hi})")
+        check(self.lo <= d['pos'] < self.hi, 'pos', f"{d['pos']} is outside this rank's positions [{self.lo}, {self.hi})")
         self._epoch, self._pos, self._skip, self._bufs = int(d['epoch']), int(d['pos']), int(d['skip']), []
 
 # %% ../nbs/04_corpus.ipynb #4b20bca4
@@ -346,9 +347,9 @@ def _write_shard(path:Path, lo:int, hi:int, epoch:int, alpha:str, corpus:Corpus|
 # %% ../nbs/04_corpus.ipynb #26629d19
 def _write(corpus:Corpus, out_dir, alpha:str, shard_tokens:int, overwrite:bool, workers:int, epoch:int)->dict:
     "Write an epoch of `corpus` as shards of `alpha` into `out_dir`; its meta"
-    _check(isinstance(shard_tokens, (int, np.integer)) and shard_tokens > 0, 'shard_tokens', f"must be a positive integer, got {shard_tokens!r}")
-    _check(isinstance(workers, (int, np.integer)) and workers > 0, 'workers', f"must be a positive integer, got {workers!r}")
-    _check(isinstance(epoch, (int, np.integer)) and epoch >= 0, 'epoch', f"must be a non-negative integer, got {epoch!r}")
+    check(isinstance(shard_tokens, (int, np.integer)) and shard_tokens > 0, 'shard_tokens', f"must be a positive integer, got {shard_tokens!r}")
+    check(isinstance(workers, (int, np.integer)) and workers > 0, 'workers', f"must be a positive integer, got {workers!r}")
+    check(isinstance(epoch, (int, np.integer)) and epoch >= 0, 'epoch', f"must be a non-negative integer, got {epoch!r}")
     n = corpus.n_units
     per = max(1, int(shard_tokens * n // max(corpus.expected_tokens, 1)))
     with atomic_dir(out_dir, overwrite) as tmp:
@@ -395,12 +396,12 @@ class Shards:
 def open_shards(path:str|Path)->Shards:
     "Memory-map the shards of a `write_shards` directory"
     p = Path(path)
-    _check((p/'meta.json').exists(), 'path', f"{p} holds no corpus shards (no meta.json)")
+    check((p/'meta.json').exists(), 'path', f"{p} holds no corpus shards (no meta.json)")
     meta = json.loads((p/'meta.json').read_text())
-    _check(meta.get('format') == 'behemoth-tokens/1', 'path', f"{p} holds {meta.get('format')!r}, not token shards")
+    check(meta.get('format') == 'behemoth-tokens/1', 'path', f"{p} holds {meta.get('format')!r}, not token shards")
     size = np.dtype(meta['dtype']).itemsize
     for s in meta['shards']:
-        _check((p/s['file']).stat().st_size == s['tokens'] * size, 'path', f"{s['file']} does not hold {s['tokens']} tokens")
+        check((p/s['file']).stat().st_size == s['tokens'] * size, 'path', f"{s['file']} does not hold {s['tokens']} tokens")
     return Shards(meta, [np.memmap(p/s['file'], meta['dtype'], 'r', shape=(s['tokens'],)) for s in meta['shards']])
 
 # %% ../nbs/04_corpus.ipynb #f256d09b

@@ -8,12 +8,13 @@ import contextlib, copy, json, math, re, time, warnings
 from dataclasses import dataclass, asdict
 import numpy as np, pandas as pd
 import torch, torch.nn.functional as F
-from .world import World, _check, _positive, _spec_from_dict
+from .world import World
+from .core import check, is_positive_int, spec_from_dict, Ragged, environment
 from .vocab import Vocab, PAD, make_vocab
-from .grammar import Rendered, targets
+from .grammar import targets
 from .probes import Probes
 from .edits import EditSet, check_world
-from .model import check_compatible, _evaluating
+from .model import check_compatible, evaluating
 
 # %% auto #0
 __all__ = ['EDIT_METHODS', 'SCOPES', 'OBJECTIVES', 'EditorSpec', 'scope_parameters', 'scope_modules', 'weight_changes',
@@ -62,33 +63,33 @@ class EditorSpec:
         for k in ('layers', 'modules'):
             x = getattr(self, k)
             if x is not None: object.__setattr__(self, k, tuple(np.atleast_1d(x).tolist()))
-        _check(self.method in EDIT_METHODS, 'method', f"unknown method {self.method!r}; choose one of {EDIT_METHODS}")
+        check(self.method in EDIT_METHODS, 'method', f"unknown method {self.method!r}; choose one of {EDIT_METHODS}")
         if self.scope is None: object.__setattr__(self, 'scope', SCOPES[self.method][0])
-        _check(self.scope in SCOPES[self.method], 'scope', f"{self.method} scopes are {SCOPES[self.method]}, got {self.scope!r}")
-        _check(self.layers is None or (len(self.layers) and all(isinstance(l, int) and l >= 0 for l in self.layers)), 'layers',
+        check(self.scope in SCOPES[self.method], 'scope', f"{self.method} scopes are {SCOPES[self.method]}, got {self.scope!r}")
+        check(self.layers is None or (len(self.layers) and all(isinstance(l, int) and l >= 0 for l in self.layers)), 'layers',
                f"must be non-negative layer indices, got {self.layers!r}")
-        _check(self.modules is None or (len(self.modules) and all(isinstance(m, str) and m for m in self.modules)), 'modules',
+        check(self.modules is None or (len(self.modules) and all(isinstance(m, str) and m for m in self.modules)), 'modules',
                f"must be non-empty strings, got {self.modules!r}")
-        _check(self.key_position in ('subject', 'last'), 'key_position', f"must be 'subject' or 'last', got {self.key_position!r}")
-        _check(self.objective in OBJECTIVES, 'objective', f"unknown objective {self.objective!r}; choose one of {OBJECTIVES}")
-        _check(self.objective == 'descent' or self.method in ('ft', 'lora'), 'objective', f"{self.method} only learns edits ('descent'), got {self.objective!r}")
-        _check(self.method != 'rome' or self.layers is None or len(self.layers) == 1, 'layers', f"rome edits one layer, got {self.layers}")
-        _check(self.method not in ('rome', 'memit') or self.modules is None, 'modules', f"{self.method} edits the MLP output projection: no modules")
+        check(self.key_position in ('subject', 'last'), 'key_position', f"must be 'subject' or 'last', got {self.key_position!r}")
+        check(self.objective in OBJECTIVES, 'objective', f"unknown objective {self.objective!r}; choose one of {OBJECTIVES}")
+        check(self.objective == 'descent' or self.method in ('ft', 'lora'), 'objective', f"{self.method} only learns edits ('descent'), got {self.objective!r}")
+        check(self.method != 'rome' or self.layers is None or len(self.layers) == 1, 'layers', f"rome edits one layer, got {self.layers}")
+        check(self.method not in ('rome', 'memit') or self.modules is None, 'modules', f"{self.method} edits the MLP output projection: no modules")
         for k in ('rank', 'epochs', 'batch_size', 'check_every', 'v_steps', 'mom2_tokens'):
-            _check(_positive(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
+            check(is_positive_int(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
         for k in ('steps', 'repeats'):
-            _check(getattr(self, k) is None or _positive(getattr(self, k)), k, f"must be a positive integer or None, got {getattr(self, k)!r}")
-        _check(self.alpha is None or self.alpha > 0, 'alpha', f"must be positive, got {self.alpha!r}")
-        _check(isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0, 'lr', f"must be a positive number, got {self.lr!r}")
+            check(getattr(self, k) is None or is_positive_int(getattr(self, k)), k, f"must be a positive integer or None, got {getattr(self, k)!r}")
+        check(self.alpha is None or self.alpha > 0, 'alpha', f"must be positive, got {self.alpha!r}")
+        check(isinstance(self.lr, (int, float)) and math.isfinite(self.lr) and self.lr > 0, 'lr', f"must be a positive number, got {self.lr!r}")
         for k in ('npo_beta', 'v_lr', 'clamp_norm', 'mom2_weight'):
             x = getattr(self, k)
-            _check(isinstance(x, (int, float)) and math.isfinite(x) and x > 0, k, f"must be a positive number, got {x!r}")
+            check(isinstance(x, (int, float)) and math.isfinite(x) and x > 0, k, f"must be a positive number, got {x!r}")
         for k in ('retain_weight', 'weight_decay', 'kl_weight', 'v_decay'):
             x = getattr(self, k)
-            _check(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0, k, f"must be a number >= 0, got {x!r}")
-        _check(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, 'seed', f"must be a non-negative integer, got {self.seed!r}")
+            check(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0, k, f"must be a number >= 0, got {x!r}")
+        check(isinstance(self.seed, (int, np.integer)) and self.seed >= 0, 'seed', f"must be a non-negative integer, got {self.seed!r}")
     def to_dict(self)->dict: return asdict(self)
-    from_dict = classmethod(_spec_from_dict)
+    from_dict = classmethod(spec_from_dict)
     @property
     def label(self)->str:
         "A short name: method, scope, rank, layers, objective"
@@ -111,20 +112,20 @@ def _in_scope(name:str, spec:EditorSpec)->bool:
 def _check_layers(model, spec:EditorSpec):
     L = model.config.num_hidden_layers
     bad = [l for l in spec.layers or () if l >= L]
-    _check(not bad, 'layers', f"{bad} out of range: the model has {L} layers")
+    check(not bad, 'layers', f"{bad} out of range: the model has {L} layers")
 
 def scope_parameters(model:torch.nn.Module, spec:EditorSpec)->list[str]:
     "Names of the parameters an `ft` editor with `spec` trains"
     _check_layers(model, spec)
     names = [n for n, _ in model.named_parameters() if _in_scope(n, spec)]
-    _check(len(names) > 0, 'scope', f"{spec.scope!r} with layers={spec.layers} and modules={spec.modules} matches no parameter")
+    check(len(names) > 0, 'scope', f"{spec.scope!r} with layers={spec.layers} and modules={spec.modules} matches no parameter")
     return names
 
 def scope_modules(model:torch.nn.Module, spec:EditorSpec)->list[str]:
     "Names of the linear layers a `lora` editor with `spec` adapts"
     _check_layers(model, spec)
     names = [n for n, m in model.named_modules() if isinstance(m, torch.nn.Linear) and _in_scope(n + '.', spec)]
-    _check(len(names) > 0, 'scope', f"{spec.scope!r} with layers={spec.layers} and modules={spec.modules} matches no linear layer")
+    check(len(names) > 0, 'scope', f"{spec.scope!r} with layers={spec.layers} and modules={spec.modules} matches no linear layer")
     return names
 
 # %% ../nbs/10_edit.ipynb #20cd00a5
@@ -153,7 +154,7 @@ def _forget_targets(train:Probes, editset:EditSet, vocab:Vocab)->Probes:
     old = editset.edits.set_index('fact').old.reindex(t.fact[edit]).to_numpy()
     new = iter(targets('default', vocab, t.relation.to_numpy()[edit], old).rows())
     rows = [next(new) if e else r for e, r in zip(edit, train.targets.rows())]
-    tg = Rendered(np.concatenate(rows).astype(train.targets.tokens.dtype), np.r_[0, np.cumsum([len(r) for r in rows])].astype(np.int64))
+    tg = Ragged(np.concatenate(rows).astype(train.targets.tokens.dtype), np.r_[0, np.cumsum([len(r) for r in rows])].astype(np.int64))
     exp = t.expected.to_numpy().copy(); exp[edit] = old
     return Probes(t.assign(expected=exp), train.prompts, tg)
 
@@ -164,7 +165,7 @@ def _token_losses(model, ids:torch.Tensor)->torch.Tensor:
 
 def _on_top(model, ids:torch.Tensor, w:torch.Tensor, dev)->torch.Tensor:
     "Per row: whether every target token is the model's top next token"
-    with _evaluating(model, dev, False):
+    with evaluating(model, dev, False):
         logits = model(input_ids=ids.to(dev), use_cache=False).logits[:, :-1]
         return ((logits.argmax(-1) == ids[:, 1:].to(dev)) | (w.to(dev) == 0)).all(1).cpu()
 
@@ -194,7 +195,7 @@ def _fit(model, params:list, ids, w, role, spec:EditorSpec, dev, seed_salt:int=0
     edit = torch.from_numpy(role == 'edit')
     ref = torch.zeros(n)
     if spec.objective == 'npo':
-        with _evaluating(model, dev, False): ref = torch.cat([_nll(model, ids[j:j + 256].to(dev), w[j:j + 256].to(dev)).cpu() for j in range(0, n, 256)])
+        with evaluating(model, dev, False): ref = torch.cat([_nll(model, ids[j:j + 256].to(dev), w[j:j + 256].to(dev)).cpu() for j in range(0, n, 256)])
     if spec.early_stop and (why := _done(model, ids[edit], w[edit], dev, spec)): return dict(steps=0, losses=[], stopped=why)
     losses, stopped = [], 'steps'
     model.train()
@@ -214,7 +215,7 @@ def _fit(model, params:list, ids, w, role, spec:EditorSpec, dev, seed_salt:int=0
 def weight_changes(base:torch.nn.Module, edited:torch.nn.Module, top:int=5)->pd.DataFrame:
     "One row per parameter that changed: norms, relative change, stable and effective rank, top singular values"
     b, e = _weights(base), _weights(edited)
-    _check(b.keys() == e.keys(), 'edited', "the two models have different parameters")
+    check(b.keys() == e.keys(), 'edited', "the two models have different parameters")
     rows = []
     for k, w0 in b.items():
         d = (e[k].float() - w0.float()).cpu()
@@ -240,7 +241,7 @@ def _lora(model, spec:EditorSpec, names:list):
     from peft import LoraConfig, get_peft_model
     lin = dict(model.named_modules())
     small = min(min(lin[n].in_features, lin[n].out_features) for n in names)
-    _check(spec.rank <= small, 'rank', f"{spec.rank} is above the smallest adapted layer's width {small}")
+    check(spec.rank <= small, 'rank', f"{spec.rank} is above the smallest adapted layer's width {small}")
     cfg = LoraConfig(r=spec.rank, lora_alpha=spec.alpha or 2 * spec.rank, target_modules=names, lora_dropout=0., bias='none')
     with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
         warnings.simplefilter('ignore', FutureWarning)   # PEFT calls a transformers API deprecated for v6
@@ -262,7 +263,7 @@ def edit_model(model:torch.nn.Module,     # the trained model (left untouched)
     dev = torch.device(device) if device is not None else next(model.parameters()).device
     train = editset.train if spec.objective == 'descent' else _forget_targets(editset.train, editset, vocab)
     ids, w, role, fact = _rows(train, spec)
-    _check((role == 'edit').any(), 'editset', "the edit set has no edit sentences to train on")
+    check((role == 'edit').any(), 'editset', "the edit set has no edit sentences to train on")
     if spec.method in ('rome', 'memit'): _check_layers(model, spec)
     else: names = scope_parameters(model, spec) if spec.method == 'ft' else scope_modules(model, spec)
     t0 = time.perf_counter()
@@ -293,5 +294,5 @@ def edit_model(model:torch.nn.Module,     # the trained model (left untouched)
                   stopped=stops.pop() if len(stops) == 1 else 'steps', seconds=seconds,
                   loss_first=losses[0] if losses else None, loss_last=losses[-1] if losses else None,
                   sequential=[{k: v for k, v in f.items() if k != 'losses'} for f in fits] if spec.sequential or spec.method in ('rome', 'memit') else None,
-                  weight_changes=changes.to_dict('records'))
+                  weight_changes=changes.to_dict('records'), **environment())
     return edited, record

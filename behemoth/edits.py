@@ -8,11 +8,12 @@ import json
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow.parquet as pq
-from .world import World, WorldSpec, _check, _positive, _spec_from_dict, atomic_dir, nested_of, namespaces
+from .world import World, WorldSpec, nested_of, namespaces
+from .core import check, is_positive_int, spec_from_dict, atomic_dir, Ragged, take_rows, concat_rows, seeded_sample
 from .vocab import Vocab, make_vocab
-from .grammar import GRAMMARS, Rendered, get_grammar, render, hash_keys
-from .probes import (REFUSED, Probes, build_probes, concat_probes, take_rows, concat_rows, texts,
-                             write_probe_files, load_probes, _probe_grammar, _arrow, _from_arrow, _sample)
+from .grammar import GRAMMARS, get_grammar, render, hash_keys
+from .probes import (REFUSED, Probes, build_probes, concat_probes, texts, write_probe_files, load_probes,
+                             probe_grammar, probes_to_arrow, probes_from_arrow)
 
 # %% auto #0
 __all__ = ['EDIT_KINDS', 'EDIT_SPLITS', 'EditSpec', 'choose_edits', 'EditSet', 'make_edits', 'save_edits', 'load_edits',
@@ -56,32 +57,32 @@ class EditSpec:
                     eval=self.eval_grammars,   # the refusal prompt is the default one: 'default' is no other grammar for it
                     other=tuple(g for g in self.other_grammars if g not in self.edit_grammars and not (refuse and g == 'default')))
     def to_dict(self)->dict: return asdict(self)
-    from_dict = classmethod(_spec_from_dict)
+    from_dict = classmethod(spec_from_dict)
 
 # %% ../nbs/06_edits.ipynb #ccbd3247
 def _validate(s:EditSpec):
-    _check(s.kind in EDIT_KINDS, 'kind', f"unknown edit kind {s.kind!r}; choose one of {EDIT_KINDS}")
-    _check(s.relation is None or (isinstance(s.relation, (int, np.integer)) and s.relation >= 0), 'relation', f"must be a relation index, got {s.relation!r}")
-    for k in ('n', 'repeats', 'retain_repeats'): _check(_positive(getattr(s, k)), k, f"must be a positive integer, got {getattr(s, k)!r}")
-    _check(isinstance(s.n_retain, (int, np.integer)) and s.n_retain >= 0, 'n_retain', f"must be a non-negative integer, got {s.n_retain!r}")
-    _check(s.eval_size is None or _positive(s.eval_size), 'eval_size', f"must be a positive integer or None, got {s.eval_size!r}")
-    _check(isinstance(s.seed, (int, np.integer)) and s.seed >= 0, 'seed', f"must be a non-negative integer, got {s.seed!r}")
-    _check(0 <= s.heldout_fraction < 1, 'heldout_fraction', f"must be in [0, 1), got {s.heldout_fraction}")
-    _check(s.heldout_fraction == 0 or s.kind == 'forget_relation', 'heldout_fraction', "only applies to kind='forget_relation'")
-    _check(s.value is None or (isinstance(s.value, (int, np.integer)) and s.value >= 0), 'value', f"must be an object index, got {s.value!r}")
-    _check(s.value is None or s.same_value or s.kind == 'forget_relation', 'value', "needs same_value=True (or kind='forget_relation')")
-    _check(not (s.same_value and s.kind == 'refusal'), 'same_value', "refusal has no new value")
+    check(s.kind in EDIT_KINDS, 'kind', f"unknown edit kind {s.kind!r}; choose one of {EDIT_KINDS}")
+    check(s.relation is None or (isinstance(s.relation, (int, np.integer)) and s.relation >= 0), 'relation', f"must be a relation index, got {s.relation!r}")
+    for k in ('n', 'repeats', 'retain_repeats'): check(is_positive_int(getattr(s, k)), k, f"must be a positive integer, got {getattr(s, k)!r}")
+    check(isinstance(s.n_retain, (int, np.integer)) and s.n_retain >= 0, 'n_retain', f"must be a non-negative integer, got {s.n_retain!r}")
+    check(s.eval_size is None or is_positive_int(s.eval_size), 'eval_size', f"must be a positive integer or None, got {s.eval_size!r}")
+    check(isinstance(s.seed, (int, np.integer)) and s.seed >= 0, 'seed', f"must be a non-negative integer, got {s.seed!r}")
+    check(0 <= s.heldout_fraction < 1, 'heldout_fraction', f"must be in [0, 1), got {s.heldout_fraction}")
+    check(s.heldout_fraction == 0 or s.kind == 'forget_relation', 'heldout_fraction', "only applies to kind='forget_relation'")
+    check(s.value is None or (isinstance(s.value, (int, np.integer)) and s.value >= 0), 'value', f"must be an object index, got {s.value!r}")
+    check(s.value is None or s.same_value or s.kind == 'forget_relation', 'value', "needs same_value=True (or kind='forget_relation')")
+    check(not (s.same_value and s.kind == 'refusal'), 'same_value', "refusal has no new value")
     refuse = s.kind == 'refusal'
     for k in ('grammars', 'retain_grammars', 'eval_grammars', 'other_grammars'):
         gs = getattr(s, k)
         if gs is None: continue
-        _check(len(gs) > 0 or k == 'other_grammars', k, "needs at least one grammar")
+        check(len(gs) > 0 or k == 'other_grammars', k, "needs at least one grammar")
         for g in gs:
-            _check(g in GRAMMARS, k, f"unknown grammar {g!r}"); _probe_grammar(g)
+            check(g in GRAMMARS, k, f"unknown grammar {g!r}"); probe_grammar(g)
             x = get_grammar(g).object_slot == 'x'
-            _check(not x or (refuse and k in ('grammars', 'other_grammars')), k, f"{g!r} writes the refusal marker: only refusal edits use it")
-    _check(not refuse or all(get_grammar(g).object_slot == 'x' for g in s.edit_grammars), 'grammars', "refusal edits are written in a refusal grammar")
-    _check(s.kind != 'ft_qa' or 'ft_qa' in s.edit_grammars, 'grammars', "ft_qa edits are written in the 'ft_qa' grammar")
+            check(not x or (refuse and k in ('grammars', 'other_grammars')), k, f"{g!r} writes the refusal marker: only refusal edits use it")
+    check(not refuse or all(get_grammar(g).object_slot == 'x' for g in s.edit_grammars), 'grammars', "refusal edits are written in a refusal grammar")
+    check(s.kind != 'ft_qa' or 'ft_qa' in s.edit_grammars, 'grammars', "ft_qa edits are written in the 'ft_qa' grammar")
 
 EditSpec.validate = _validate
 
@@ -90,13 +91,13 @@ def _relation(world:World, spec:EditSpec)->int:
     rel = world.relations
     located = rel.index[rel.kind == 'located']
     if spec.kind == 'remap_nested':
-        _check(len(located) > 0, 'kind', "remap_nested needs a world with nested objects")
+        check(len(located) > 0, 'kind', "remap_nested needs a world with nested objects")
         r = int(located[0]) if spec.relation is None else spec.relation
-        _check(r == located[0], 'relation', f"remap_nested edits the located relation {located[0]}, got {r}")
+        check(r == located[0], 'relation', f"remap_nested edits the located relation {located[0]}, got {r}")
         return r
     r = 0 if spec.relation is None else spec.relation
-    _check(r < len(rel), 'relation', f"{r} is not one of the world's {len(rel)} relations")
-    _check(rel.kind.iloc[r] != 'located', 'relation', f"{r} holds located facts: use kind='remap_nested'")
+    check(r < len(rel), 'relation', f"{r} is not one of the world's {len(rel)} relations")
+    check(rel.kind.iloc[r] != 'located', 'relation', f"{r} holds located facts: use kind='remap_nested'")
     return r
 
 def choose_edits(world:World, spec:EditSpec)->pd.DataFrame:
@@ -105,15 +106,15 @@ def choose_edits(world:World, spec:EditSpec)->pd.DataFrame:
     rng = np.random.default_rng([spec.seed, 0xED175])
     n_dom, O = world.namespaces()[world.relations.domain.iloc[r]], int(world.relations.n_candidates.iloc[r])
     old_all = world.facts.object.to_numpy()[world.fact_id(r, np.arange(n_dom))]
-    _check(O >= 2 or spec.kind == 'refusal', 'relation', f"relation {r} has a single candidate: nothing to remap to")
+    check(O >= 2 or spec.kind == 'refusal', 'relation', f"relation {r} has a single candidate: nothing to remap to")
     value = spec.value if spec.value is not None else (int(rng.integers(O)) if spec.same_value or spec.kind == 'forget_relation' else None)
-    _check(value is None or value < O, 'value', f"{value} is not one of relation {r}'s {O} objects")
+    check(value is None or value < O, 'value', f"{value} is not one of relation {r}'s {O} objects")
     if spec.kind == 'forget_relation':
         subj, new = np.arange(n_dom), np.full(n_dom, value)
         held = np.zeros(n_dom, bool); held[rng.choice(n_dom, round(spec.heldout_fraction * n_dom), replace=False)] = True
     else:
         pool = np.flatnonzero(old_all != value) if value is not None else np.arange(n_dom)
-        _check(spec.n <= len(pool), 'n', f"{spec.n} edits asked, relation {r} has {len(pool)} facts that can change")
+        check(spec.n <= len(pool), 'n', f"{spec.n} edits asked, relation {r} has {len(pool)} facts that can change")
         subj = np.sort(rng.choice(pool, spec.n, replace=False))
         new = (np.full(spec.n, REFUSED) if spec.kind == 'refusal' else np.full(spec.n, value) if value is not None
                else (old_all[subj] + rng.integers(1, O, spec.n)) % O)
@@ -180,7 +181,7 @@ class EditSet:
     world_spec:WorldSpec   # the world the edits belong to
     edits:pd.DataFrame     # one row per changed fact: fact, relation, subject, old, new, trained
     train:Probes           # one row per training sentence: role ('edit' or 'retain'), prompt and target
-    sentences:Rendered     # the full training sentences (with <|endoftext|>), aligned with `train`
+    sentences:Ragged     # the full training sentences (with <|endoftext|>), aligned with `train`
     probes:Probes          # evaluation probes: split, distance, expected, old, propagated
     def __repr__(self):
         s = self.spec
@@ -206,8 +207,8 @@ def make_edits(world:World, vocab:Vocab, spec:EditSpec)->EditSet:
     "The edit set `spec` describes for `world`: edits, training data and evaluation probes"
     edits = choose_edits(world, spec)
     pools, retain_pool = _pools(world, spec, edits)
-    _check(spec.n_retain <= len(retain_pool), 'n_retain', f"{spec.n_retain} retain facts asked, {len(retain_pool)} untouched facts available")
-    retain = _sample(retain_pool, spec.n_retain, spec.seed, 0x2E7) if spec.n_retain else retain_pool[:0]
+    check(spec.n_retain <= len(retain_pool), 'n_retain', f"{spec.n_retain} retain facts asked, {len(retain_pool)} untouched facts available")
+    retain = seeded_sample(retain_pool, spec.n_retain, spec.seed, 0x2E7) if spec.n_retain else retain_pool[:0]
     k0 = hash_keys(world.spec.seed, spec.seed, 0x7EA1)
     tr = edits[edits.trained]
     gs = spec.grammar_sets()
@@ -217,7 +218,7 @@ def make_edits(world:World, vocab:Vocab, spec:EditSpec)->EditSet:
     f, out, kind = world.facts, [], world.relations.kind.to_numpy()
     for si, (split, (fact, exp, prop)) in enumerate(pools.items()):
         keep = np.ones(len(fact), bool) if split in ('edited', 'heldout_subjects') else ~np.isin(fact, retain)
-        i = _sample(np.flatnonzero(keep), spec.eval_size, spec.seed, 0xE5, si)
+        i = seeded_sample(np.flatnonzero(keep), spec.eval_size, spec.seed, 0xE5, si)
         fact, exp, prop, rel = fact[i], exp[i], prop[i], f.relation.to_numpy()[fact[i]]
         jobs = [(split, gs['edit']), ('edited_other_grammar', gs['other'])] if split == 'edited' else [(split, gs['eval'])]
         for sp, names in jobs:
@@ -241,7 +242,7 @@ def save_edits(editset:EditSet, path:str|Path, overwrite:bool=False, vocab:Vocab
                     n_edits=len(editset.edits), n_train=len(editset.train), splits=editset.probes.table.split.value_counts(sort=False).to_dict())
         (d/'edits.json').write_text(json.dumps(meta, indent=1, default=int))
         editset.edits.to_parquet(d/'edits.parquet', index=False)
-        pq.write_table(_arrow(editset.train, sentence=editset.sentences), d/'train.parquet')
+        pq.write_table(probes_to_arrow(editset.train, sentence=editset.sentences), d/'train.parquet')
         (d/'eval').mkdir(); write_probe_files(editset.probes, vocab, d/'eval')
         (d/'train.jsonl').write_text(_jsonl(vocab, editset.train)); (d/'eval.jsonl').write_text(_jsonl(vocab, editset.probes))
     return Path(path)
@@ -249,15 +250,15 @@ def save_edits(editset:EditSet, path:str|Path, overwrite:bool=False, vocab:Vocab
 def load_edits(path:str|Path)->EditSet:
     "Read an edit set written by `save_edits`"
     p = Path(path)
-    _check((p/'edits.json').exists(), 'path', f"{path} holds no edit set (no edits.json)")
+    check((p/'edits.json').exists(), 'path', f"{path} holds no edit set (no edits.json)")
     m = json.loads((p/'edits.json').read_text())
-    train, sent = _from_arrow(pq.read_table(p/'train.parquet'), 'sentence')
+    train, sent = probes_from_arrow(pq.read_table(p/'train.parquet'), 'sentence')
     return EditSet(EditSpec.from_dict(m['spec']), WorldSpec.from_dict(m['world_spec']), pd.read_parquet(p/'edits.parquet'),
                    train, sent, load_probes(p/'eval'))
 
 def check_world(editset:EditSet, world:World):
     "Raise a `ValueError` unless `editset` was made for `world`"
-    _check(editset.world_spec == world.spec, 'world', f"the edit set was made for another world ({editset.world_spec} is not {world.spec})")
+    check(editset.world_spec == world.spec, 'world', f"the edit set was made for another world ({editset.world_spec} is not {world.spec})")
 
 # %% ../nbs/06_edits.ipynb #93982a5d
 def truth_probes(editset:EditSet, vocab:Vocab, grammar:str='default')->Probes:

@@ -8,11 +8,12 @@ import json
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
-from .world import World, _check, _positive
+from .world import World
+from .core import check, is_positive_int
 from .vocab import Vocab
 from .probes import Probes, make_probes, concat_probes, REFUSED
 from .edits import EditSet, EDIT_SPLITS
-from .model import candidate_logprobs, probe_metrics, relation_candidates, last_logprobs, _evaluating
+from .model import candidate_logprobs, probe_metrics, relation_candidates, last_logprobs, evaluating
 
 # %% auto #0
 __all__ = ['SCORE_COLUMNS', 'SUMMARY_METRICS', 'TIDY_COLUMNS', 'score_edit', 'untouched_probes', 'evaluate_edit', 'split_metrics',
@@ -27,7 +28,7 @@ def _refusal_scores(model, p:Probes, batch_size:int, dev)->pd.DataFrame:
     ids, lens = p.padded()
     tgt = np.array([r[0] for r in p.targets.rows()], np.int64)
     out = []
-    with _evaluating(model, dev, False):
+    with evaluating(model, dev, False):
         for i in range(0, len(p), batch_size):
             lp = last_logprobs(model, torch.from_numpy(ids[i:i+batch_size]).to(dev), torch.from_numpy(lens[i:i+batch_size]).to(dev)).float().cpu()
             t = torch.from_numpy(tgt[i:i+batch_size])
@@ -82,7 +83,7 @@ def evaluate_edit(edited:torch.nn.Module,  # the edited model
                   utility_size:int|None=500, # facts sampled for utility; None: all untouched facts
                   batch_size:int=512, device=None)->pd.DataFrame:
     "Per-probe scores of the edited model with the base model's beside them"
-    _check(utility_size is None or _positive(utility_size), 'utility_size', f"must be a positive integer or None, got {utility_size!r}")
+    check(utility_size is None or is_positive_int(utility_size), 'utility_size', f"must be a positive integer or None, got {utility_size!r}")
     p = editset.probes
     if world is not None: p = concat_probes([p, untouched_probes(world, vocab, editset, utility_size, editset.spec.seed)])
     a = score_edit(edited, p, vocab, batch_size, device)
@@ -137,7 +138,7 @@ def tidy(scores:pd.DataFrame,     # per-probe scores (`evaluate_edit`)
 def save_results(df:pd.DataFrame, path:str|Path)->Path:
     "Write a results table as CSV or Parquet, chosen by the suffix"
     path = Path(path)
-    _check(path.suffix in ('.csv', '.parquet'), 'path', f"results are written as .csv or .parquet, not {path.suffix or 'no suffix'!r}")
+    check(path.suffix in ('.csv', '.parquet'), 'path', f"results are written as .csv or .parquet, not {path.suffix or 'no suffix'!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     (df.to_csv if path.suffix == '.csv' else df.to_parquet)(tmp, index=False)
@@ -154,7 +155,7 @@ def plot_splits(df:pd.DataFrame, metric:str='acc', ax=None):
     "Bar plot of `metric` per split (x) and method (hue) from a tidy results table"
     import seaborn as sns, matplotlib.pyplot as plt
     d = df[(df.metric == metric) & (df.split != 'summary')]
-    _check(len(d) > 0, 'metric', f"no rows of metric {metric!r}")
+    check(len(d) > 0, 'metric', f"no rows of metric {metric!r}")
     if ax is None: _, ax = plt.subplots(figsize=(max(6, 0.7 * d.split.nunique() * max(1, d.method.nunique()) ** .5), 3.5))
     sns.barplot(d, x='split', y='value', hue='method', ax=ax, errorbar=('ci', 95) if d.seed.nunique() > 1 else None)
     ax.set(ylabel=metric, xlabel=''); ax.tick_params(axis='x', rotation=45)

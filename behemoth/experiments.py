@@ -4,13 +4,14 @@
 
 # %% ../nbs/15_experiments.ipynb #1a4f604d
 from __future__ import annotations
-import contextlib, hashlib, json, platform, re, tempfile
+import contextlib, hashlib, json, re, tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
 import matplotlib.pyplot as plt
-from .world import World, WorldSpec, world_spec, _check, _positive
+from .world import World, WorldSpec, world_spec
+from .core import check, is_positive_int, environment
 from .vocab import Vocab
 from .corpus import CorpusSpec
 from .probes import make_probes
@@ -34,7 +35,7 @@ def as_spec(cls, x):
     if isinstance(x, cls): return x
     if x is None: return cls()
     if cls is WorldSpec and isinstance(x, str): return world_spec(x)
-    _check(isinstance(x, dict), cls.__name__, f"expected a {cls.__name__}, a dict of its fields or None, got {type(x).__name__} {x!r}")
+    check(isinstance(x, dict), cls.__name__, f"expected a {cls.__name__}, a dict of its fields or None, got {type(x).__name__} {x!r}")
     if cls is WorldSpec and 'preset' in x: return world_spec(**x)
     return cls.from_dict(dict(x))
 
@@ -122,7 +123,7 @@ def run_editors(base:Base,               # the trained base
     "Edit `base` with each editor and evaluate it: (tidy results, weight changes), both labelled with `labels`"
     es = _edits(base, edit)
     specs = [as_spec(EditorSpec, e) for e in editors]   # every spec is checked before the first edit runs
-    _check(len(specs) > 0, 'editors', "no editors given")
+    check(len(specs) > 0, 'editors', "no editors given")
     res, wc = [], []
     for s in specs:
         m, rec = edit_model(base.model, es, s, vocab=base.vocab, world=base.world, stats_dir=stats_dir)
@@ -152,7 +153,7 @@ def editors_with(editors:list, **defaults)->list[dict]:
 
 def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
     "LoRA editors at every rank on every scope"
-    _check(len(ranks) and all(_positive(r) for r in ranks), 'ranks', f"must be positive integers, got {ranks!r}")
+    check(len(ranks) and all(is_positive_int(r) for r in ranks), 'ranks', f"must be positive integers, got {ranks!r}")
     return [dict(method='lora', rank=int(r), scope=s, **kw) for s in scopes for r in ranks]
 
 # %% ../nbs/15_experiments.ipynb #79432646
@@ -181,7 +182,7 @@ def exposure_bins(repeats:np.ndarray, edges=(1, 2, 4, 8, 16, 32, 64, 128, 256, 5
 # %% ../nbs/15_experiments.ipynb #25620db1
 def recall_over_training(world=None, spec=None, corpus=None, every:int=100, cache:str|Path='runs/models')->tuple[pd.DataFrame, Base]:
     "Per checkpoint (every `every` steps, and the end) and trained fact: exposure count and whether the model recalls it; and the trained base"
-    _check(_positive(every), 'every', f"must be a positive integer, got {every!r}")
+    check(is_positive_int(every), 'every', f"must be a positive integer, got {every!r}")
     t = replace(as_spec(TrainSpec, spec), save_every=every, keep=1_000_000)
     base = pretrained(world, t, corpus, cache=cache)
     w, v = base.world, base.vocab
@@ -211,7 +212,7 @@ def exposure_table(curve:pd.DataFrame)->pd.DataFrame:
 def capacity_sweep(world=None, sizes=(100, 200), spec=None, corpus=None, cache:str|Path='runs/models')->pd.DataFrame:
     "Facts and bits stored by the same model trained on worlds of `sizes` subjects (all else as `world`)"
     w = as_spec(WorldSpec, world)
-    _check(len(sizes) and all(_positive(s) for s in sizes), 'sizes', f"must be positive subject counts, got {sizes!r}")
+    check(len(sizes) and all(is_positive_int(s) for s in sizes), 'sizes', f"must be positive subject counts, got {sizes!r}")
     rows = []
     for n in sizes:
         b = pretrained(replace(w, n_subjects=int(n)), spec, corpus, cache=cache)
@@ -224,7 +225,7 @@ def unlearn_methods(base:Base, edit, editors:list, utility_size:int|None=300, re
     "Tidy results, with the unlearning metrics against the oracle in the summary rows, of each unlearning editor"
     es = _edits(base, edit)
     specs = [as_spec(EditorSpec, e) for e in editors]
-    _check(len(specs) > 0, 'editors', "no editors given")
+    check(len(specs) > 0, 'editors', "no editors given")
     orc = oracle_of(base, es)
     out = []
     for s in specs:
@@ -262,8 +263,7 @@ def write_results(out:str|Path, experiment:str, results:pd.DataFrame, params:dic
     csv = out/'results.csv'
     results.assign(experiment=experiment).to_csv(csv, index=False)
     meta = dict(experiment=experiment, params=params, setting=setting, headline=headline or {}, figures=[Path(f).name for f in figures],
-                seconds=seconds, rows=len(results), torch_threads=torch.get_num_threads(),
-                versions=dict(torch=torch.__version__, python=platform.python_version()), device='cuda' if torch.cuda.is_available() else 'cpu')
+                seconds=seconds, rows=len(results), device='cuda' if torch.cuda.is_available() else 'cpu', **environment())
     js = out/'results.json'
     js.write_text(json.dumps(meta, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
     return csv, js

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 import numpy as np
-from .world import _check
+from .core import check, Ragged
 from .vocab import Vocab, names, N_WORDS
 
 # %% auto #0
-__all__ = ['FILLER_POOL', 'GRAMMARS', 'INVERTED', 'REFUSED', 'mix64', 'hash_keys', 'uniform', 'Grammar', 'get_grammar',
-           'Rendered', 'render', 'targets', 'mixture', 'choose']
+__all__ = ['FILLER_POOL', 'GRAMMARS', 'INVERTED', 'REFUSED', 'mix64', 'hash_keys', 'uniform', 'Grammar', 'get_grammar', 'render',
+           'targets', 'mixture', 'choose']
 
 # %% ../nbs/03_grammar.ipynb #cb4b80f5
 _M1, _M2, _G = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
@@ -80,22 +80,8 @@ INVERTED = ('sor', 'osr', 'rso')
 
 def get_grammar(name:str)->Grammar:
     "The grammar called `name`"
-    _check(name in GRAMMARS, 'grammar', f"unknown grammar {name!r}; choose one of {sorted(GRAMMARS)}")
+    check(name in GRAMMARS, 'grammar', f"unknown grammar {name!r}; choose one of {sorted(GRAMMARS)}")
     return GRAMMARS[name]
-
-# %% ../nbs/03_grammar.ipynb #30671a47
-@dataclass
-class Rendered:
-    "Ragged token sequences: sequence i is `tokens[offsets[i]:offsets[i+1]]`"
-    tokens:np.ndarray
-    offsets:np.ndarray
-    def __len__(self): return len(self.offsets) - 1
-    def __getitem__(self, i): return self.tokens[self.offsets[i]:self.offsets[i+1]]
-    @property
-    def lengths(self)->np.ndarray: return np.diff(self.offsets)
-    def rows(self)->list[list[int]]:
-        "The sequences as lists"
-        return [self[i].tolist() for i in range(len(self))]
 
 # %% ../nbs/03_grammar.ipynb #1c52b95b
 def _name_cols(tok, width):
@@ -138,30 +124,30 @@ def render(g:Grammar|str,          # the grammar (or its name)
            key:np.ndarray|int=0,   # 64-bit random key per sentence (random grammars)
            eos:bool=True,          # end every sequence with <|endoftext|>
            upto_object:bool=False, # stop right before the object: probe prompts
-           )->Rendered:
+           )->Ragged:
     "Write facts in grammar `g`: a ragged array of token ids in `vocab.dtype`"
     g = get_grammar(g) if isinstance(g, str) else g
     rel = np.asarray(relation, np.int64); n = len(rel)
     subj = np.asarray(subject, np.int64)
     obj = np.zeros(n, np.int64) if obj is None else np.asarray(obj, np.int64)
-    _check(len(subj) == n and len(obj) == n, 'render', f"relation, subject and obj need equal lengths, got {n}, {len(subj)}, {len(obj)}")
+    check(len(subj) == n and len(obj) == n, 'render', f"relation, subject and obj need equal lengths, got {n}, {len(subj)}, {len(obj)}")
     key = np.broadcast_to(np.asarray(key, np.uint64), (n,))
     cols = _columns(g, vocab, rel, subj, obj, key, upto_object)
     if eos and not upto_object: cols.append((vocab.word('<|endoftext|>'), None))
     m = np.empty((n, len(cols)), vocab.dtype)
     for j, (v, _) in enumerate(cols): m[:, j] = v
     if all(mk is None for _, mk in cols):
-        return Rendered(m.ravel(), np.arange(n + 1, dtype=np.int64) * len(cols))
+        return Ragged(m.ravel(), np.arange(n + 1, dtype=np.int64) * len(cols))
     mask = np.ones((n, len(cols)), bool)
     for j, (_, mk) in enumerate(cols):
         if mk is not None: mask[:, j] = mk
-    return Rendered(m[mask], np.r_[0, np.cumsum(mask.sum(1))])
+    return Ragged(m[mask], np.r_[0, np.cumsum(mask.sum(1))])
 
 # %% ../nbs/03_grammar.ipynb #b1141131
 REFUSED = -2  # an object index meaning "the refusal marker" (the answer of refusal edits)
 
 def targets(g:Grammar|str, vocab:Vocab, relation:np.ndarray,
-            obj:np.ndarray)->Rendered: # object indices; `REFUSED` for the refusal marker
+            obj:np.ndarray)->Ragged: # object indices; `REFUSED` for the refusal marker
     "Target tokens of probes in grammar `g`: the object's name, or the refusal marker where `g` or `obj` says so"
     g = get_grammar(g) if isinstance(g, str) else g
     rel, obj = np.asarray(relation, np.int64), np.asarray(obj, np.int64)
@@ -169,7 +155,7 @@ def targets(g:Grammar|str, vocab:Vocab, relation:np.ndarray,
     ref = (obj == REFUSED) | (g.object_slot == 'x')
     tok[ref, 0], wid = vocab.word('<refuse>'), np.where(ref, 1, wid)
     mask = np.stack([np.ones(len(rel), bool), wid == 2], -1)
-    return Rendered(tok[mask].astype(vocab.dtype), np.r_[0, np.cumsum(wid)].astype(np.int64))
+    return Ragged(tok[mask].astype(vocab.dtype), np.r_[0, np.cumsum(wid)].astype(np.int64))
 
 # %% ../nbs/03_grammar.ipynb #339e4b02
 def mixture(inverted:float=0., # fraction of statements in an inverted order (split evenly among them)
@@ -178,8 +164,8 @@ def mixture(inverted:float=0., # fraction of statements in an inverted order (sp
            )->dict:
     "Statement grammar weights: `default` takes what the others leave"
     for k, x in dict(inverted=inverted, repeats=repeats, filler=filler).items():
-        _check(0 <= x <= 1, k, f"must be a fraction in [0, 1], got {x}")
-    _check(inverted + repeats + filler <= 1, 'mixture', f"fractions add up to {inverted + repeats + filler} > 1")
+        check(0 <= x <= 1, k, f"must be a fraction in [0, 1], got {x}")
+    check(inverted + repeats + filler <= 1, 'mixture', f"fractions add up to {inverted + repeats + filler} > 1")
     w = {'default': 1 - inverted - repeats - filler, **{g: inverted / 3 for g in INVERTED}, 'repeats': repeats, 'filler': filler}
     return {k: x for k, x in w.items() if x > 0}
 
@@ -187,6 +173,6 @@ def choose(weights:dict, key:np.ndarray)->np.ndarray:
     "Index into `list(weights)` for every key, with the given probabilities"
     for g in weights: get_grammar(g)
     p = np.array(list(weights.values()), float)
-    _check((p >= 0).all() and p.sum() > 0, 'weights', f"need non-negative weights with a positive sum, got {weights}")
+    check((p >= 0).all() and p.sum() > 0, 'weights', f"need non-negative weights with a positive sum, got {weights}")
     cum = np.cumsum(p / p.sum()); cum[-1] = 1.0
     return np.searchsorted(cum, uniform(hash_keys(key, 0xC0)), side='right')

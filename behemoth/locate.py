@@ -8,13 +8,14 @@ import contextlib, hashlib, json, time
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch, torch.nn.functional as F
-from .world import World, make_world, _check, _positive
+from .world import World, make_world
+from .core import check, is_positive_int
 from .vocab import Vocab, names
 from .probes import Probes, build_probes
 from .corpus import CorpusSpec, make_corpus, TokenStream
 from .edits import EditSet, truth_probes
 from .edit import EditorSpec, _token_losses, _on_top, _rows
-from .model import _evaluating, pad_sequences
+from .model import evaluating, pad_sequences
 
 # %% auto #0
 __all__ = ['TRACE_KINDS', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer', 'key_statistics',
@@ -29,7 +30,7 @@ def subject_last(probes:Probes, vocab:Vocab)->np.ndarray:
     ids, lens = probes.padded()
     hit = (ids == last[:, None]) & (np.arange(ids.shape[1])[None] < lens[:, None])
     pos = np.where(hit.any(1), ids.shape[1] - 1 - np.argmax(hit[:, ::-1], 1), -1)
-    _check((pos >= 0).all(), 'probes', f"{int((pos < 0).sum())} prompts do not contain their subject "
+    check((pos >= 0).all(), 'probes', f"{int((pos < 0).sum())} prompts do not contain their subject "
            f"(grammars {sorted(set(t.grammar[pos < 0]))} write the object first)")
     return pos
 
@@ -82,15 +83,15 @@ def causal_trace(model:torch.nn.Module, # a causal LM
                  samples:int=8,         # noise draws per probe
                  seed:int=0)->pd.DataFrame:
     "Per probe, layer and prompt position: the right object's probability with the subject corrupted and that one state restored"
-    _check(kind in TRACE_KINDS, 'kind', f"unknown kind {kind!r}; choose one of {TRACE_KINDS}")
-    _check(_positive(samples), 'samples', f"must be a positive integer, got {samples!r}")
+    check(kind in TRACE_KINDS, 'kind', f"unknown kind {kind!r}; choose one of {TRACE_KINDS}")
+    check(is_positive_int(samples), 'samples', f"must be a positive integer, got {samples!r}")
     dev = next(model.parameters()).device
     emb = model.get_input_embeddings()
     sigma = float(emb.weight.detach().std())
     s_last = subject_last(probes, vocab)
     _, wid = names(vocab, probes.table.relation.to_numpy(), probes.table.subject.to_numpy(), 'subject')
     L, rows = model.config.num_hidden_layers, []
-    with _evaluating(model, dev, False):
+    with evaluating(model, dev, False):
         for i in range(len(probes)):
             pr, tg = probes.prompts[i].astype(np.int64), probes.targets[i].astype(np.int64)
             x = torch.from_numpy(np.r_[pr, tg])[None].to(dev)
@@ -170,9 +171,9 @@ def key_statistics(model:torch.nn.Module,   # a causal LM
                    stats_dir=None)->dict:   # a directory caching the statistics; None: in memory only
     "Per layer, the second moment `E[k kᵀ]` (float64, `(4h, 4h)`) of the keys of `W_out` over the world's corpus"
     layers = sorted({int(l) for l in np.atleast_1d(layers)})
-    _check(_positive(n_tokens), 'n_tokens', f"must be a positive integer, got {n_tokens!r}")
+    check(is_positive_int(n_tokens), 'n_tokens', f"must be a positive integer, got {n_tokens!r}")
     L = model.config.num_hidden_layers
-    _check(all(0 <= l < L for l in layers), 'layers', f"{layers} out of range: the model has {L} layers")
+    check(all(0 <= l < L for l in layers), 'layers', f"{layers} out of range: the model has {L} layers")
     corpus = corpus or CorpusSpec()
     key = _fingerprint(model, layers, n_tokens, corpus, seq_len)
     path = Path(stats_dir)/f"keys_{key}.pt" if stats_dir is not None else None
@@ -185,7 +186,7 @@ def key_statistics(model:torch.nn.Module,   # a causal LM
         return f
     stream = TokenStream(make_corpus(world, corpus, vocab=vocab), batch_size, seq_len)
     seen = 0
-    with contextlib.ExitStack() as st, _evaluating(model, dev, False):
+    with contextlib.ExitStack() as st, evaluating(model, dev, False):
         for l in layers: st.enter_context(_hooked(_w_out(model, l), acc(l), pre=True))
         while seen < n_tokens:
             x = next(stream)[:, :-1].to(dev)
@@ -282,7 +283,7 @@ def locate_edit(model:torch.nn.Module,  # the copy to edit, in place
                 world:World|None=None,  # the world (its corpus gives the key statistics); None: made from the edit set's spec
                 stats_dir=None)->tuple[list, list]:
     "Edit `model` in place by ROME or MEMIT; returns the changed parameters' names and a record per value"
-    _check(spec.method in ('rome', 'memit'), 'method', f"locate_edit makes rome and memit edits, not {spec.method!r}")
+    check(spec.method in ('rome', 'memit'), 'method', f"locate_edit makes rome and memit edits, not {spec.method!r}")
     world = world or make_world(editset.world_spec)
     dev = next(model.parameters()).device
     e = editset.edits[editset.edits.trained]
@@ -292,7 +293,7 @@ def locate_edit(model:torch.nn.Module,  # the copy to edit, in place
         crit, traced = critical_layer(model, tp[np.flatnonzero(tp.table.trained)[:10]], vocab, spec.key_position, seed=spec.seed)
         layers = (crit,) if spec.method == 'rome' else tuple(range(max(0, crit - 1), crit + 1))
     else: layers = tuple(sorted(spec.layers))
-    _check(spec.key_position == 'last' or layers[-1] < model.config.num_hidden_layers - 1, 'layers',
+    check(spec.key_position == 'last' or layers[-1] < model.config.num_hidden_layers - 1, 'layers',
            f"a value written at the subject's token in the last layer ({layers[-1]}) reaches no later position: choose a lower layer or key_position='last'")
     C = key_statistics(model, world, vocab, layers, n_tokens=spec.mom2_tokens, stats_dir=stats_dir)
     rows = [_edit_rows(editset, int(f), vocab, dev, spec.key_position) for f in e.fact]

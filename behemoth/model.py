@@ -8,17 +8,18 @@ import contextlib, inspect, json, shutil
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
-from .world import World, atomic_dir, load_world, write_world_files, _check, _positive
+from .world import World, load_world, write_world_files
+from .core import atomic_dir, check, is_positive_int, json_default, plain, Ragged, pad_rows
 from .vocab import Vocab, PAD, EOS, names, load_vocab, make_vocab, save_vocab
-from .grammar import Rendered
-from .probes import pad_rows, candidates
+from .probes import candidates
 from typing import TYPE_CHECKING
 if TYPE_CHECKING: from transformers import GPTNeoXConfig, GPTNeoXForCausalLM   # annotations only: transformers is imported where used
 
 # %% auto #0
 __all__ = ['MODEL_PRESETS', 'TOKENIZER_FILES', 'WORLD_FILES', 'model_config', 'make_model', 'n_params', 'check_compatible',
            'write_model_files', 'save_model_dir', 'load_model_dir', 'pad_sequences', 'relation_candidates',
-           'target_index', 'last_logprobs', 'candidate_logprobs', 'probe_metrics', 'score_probes']
+           'target_index', 'last_logprobs', 'evaluating', 'candidate_logprobs', 'probe_metrics', 'greedy_correct',
+           'score_probes']
 
 # %% ../nbs/08_model.ipynb #c388431e
 _PYTHIA = dict(rotary_pct=0.25, use_parallel_residual=True, tie_word_embeddings=False)
@@ -48,28 +49,28 @@ def model_config(vocab_or_size:Vocab|int, # the world's vocabulary, or its size
                  pad_vocab_to:int=64,     # round the embedding rows up to a multiple of this (1: no padding)
                  **overrides)->GPTNeoXConfig: # any GPT-NeoX config field
     "A GPT-NeoX config of geometry `preset` for a vocabulary"
-    _check(preset in MODEL_PRESETS, 'preset', f"unknown model preset {preset!r}; choose one of {sorted(MODEL_PRESETS)}")
-    _check(_positive(pad_vocab_to), 'pad_vocab_to', f"must be a positive integer, got {pad_vocab_to!r}")
+    check(preset in MODEL_PRESETS, 'preset', f"unknown model preset {preset!r}; choose one of {sorted(MODEL_PRESETS)}")
+    check(is_positive_int(pad_vocab_to), 'pad_vocab_to', f"must be a positive integer, got {pad_vocab_to!r}")
     n = vocab_or_size.size if isinstance(vocab_or_size, Vocab) else vocab_or_size
-    _check(_positive(n), 'vocab_size', f"must be a positive integer, got {n!r}")
+    check(is_positive_int(n), 'vocab_size', f"must be a positive integer, got {n!r}")
     n = int(n)
     bad = set(overrides) - _known_fields()
-    _check(not bad, sorted(bad)[0] if bad else '', f"not a GPT-NeoX config field: {sorted(bad)}")
+    check(not bad, sorted(bad)[0] if bad else '', f"not a GPT-NeoX config field: {sorted(bad)}")
     kw = dict(vocab_size=-(-n // pad_vocab_to) * pad_vocab_to, max_position_embeddings=512, bos_token_id=EOS,
               eos_token_id=EOS, pad_token_id=PAD, attention_dropout=0., hidden_dropout=0., **MODEL_PRESETS[preset])
     kw.update(overrides)
     for f in ('vocab_size', 'hidden_size', 'num_hidden_layers', 'num_attention_heads', 'intermediate_size', 'max_position_embeddings'):
-        _check(_positive(kw[f]), f, f"must be a positive integer, got {kw[f]!r}")
-    _check(kw['vocab_size'] >= n, 'vocab_size', f"{kw['vocab_size']} rows cannot hold a vocabulary of {n} tokens")
-    _check(kw['hidden_size'] % kw['num_attention_heads'] == 0, 'num_attention_heads',
+        check(is_positive_int(kw[f]), f, f"must be a positive integer, got {kw[f]!r}")
+    check(kw['vocab_size'] >= n, 'vocab_size', f"{kw['vocab_size']} rows cannot hold a vocabulary of {n} tokens")
+    check(kw['hidden_size'] % kw['num_attention_heads'] == 0, 'num_attention_heads',
            f"hidden_size {kw['hidden_size']} is not divisible by {kw['num_attention_heads']} heads")
     if 'rope_parameters' in overrides: kw['rotary_pct'] = (kw['rope_parameters'] or {}).get('partial_rotary_factor', kw['rotary_pct'])
     pct = kw['rotary_pct']
-    _check(isinstance(pct, (int, float)) and 0 < pct <= 1, 'rotary_pct', f"must be in (0, 1], got {pct!r}")
+    check(isinstance(pct, (int, float)) and 0 < pct <= 1, 'rotary_pct', f"must be in (0, 1], got {pct!r}")
     rot = int(kw['hidden_size'] // kw['num_attention_heads'] * pct)
-    _check(rot >= 2 and rot % 2 == 0, 'rotary_pct', f"{pct} of a {kw['hidden_size'] // kw['num_attention_heads']}-wide head is {rot} dims; need an even number >= 2")
+    check(rot >= 2 and rot % 2 == 0, 'rotary_pct', f"{pct} of a {kw['hidden_size'] // kw['num_attention_heads']}-wide head is {rot} dims; need an even number >= 2")
     for f in ('attention_dropout', 'hidden_dropout'):
-        _check(0 <= kw[f] < 1, f, f"must be in [0, 1), got {kw[f]!r}")
+        check(0 <= kw[f] < 1, f, f"must be in [0, 1), got {kw[f]!r}")
     from transformers import GPTNeoXConfig
     return GPTNeoXConfig(**kw)
 
@@ -77,7 +78,7 @@ def model_config(vocab_or_size:Vocab|int, # the world's vocabulary, or its size
 def make_model(config:GPTNeoXConfig, # from `model_config`
                seed:int=0)->GPTNeoXForCausalLM:
     "A freshly initialised GPT-NeoX causal LM, deterministic in `seed`"
-    _check(isinstance(seed, (int, np.integer)) and seed >= 0, 'seed', f"must be a non-negative integer, got {seed!r}")
+    check(isinstance(seed, (int, np.integer)) and seed >= 0, 'seed', f"must be a non-negative integer, got {seed!r}")
     from transformers import GPTNeoXForCausalLM
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(seed))
@@ -95,16 +96,6 @@ def n_params(model:torch.nn.Module, embeddings:bool=True)->int:
 TOKENIZER_FILES = ('tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.json')
 WORLD_FILES = ('world.json', 'facts.parquet')
 
-def _json_default(x):
-    if isinstance(x, np.generic): return x.item()
-    if isinstance(x, np.ndarray): return x.tolist()
-    if isinstance(x, Path): return str(x)
-    raise TypeError(f"record: cannot write {type(x).__name__} as JSON")
-
-def _plain(x):
-    "`x` as it reads back from JSON (tuples become lists, numpy scalars numbers): how stored specs are compared"
-    return json.loads(json.dumps(x, default=_json_default))
-
 # %% ../nbs/08_model.ipynb #e9c26d02
 def check_compatible(model_or_config, # a model, its config, or a model directory
                      vocab:Vocab|None=None, # the vocabulary the model must cover
@@ -113,18 +104,18 @@ def check_compatible(model_or_config, # a model, its config, or a model director
     d = Path(model_or_config) if isinstance(model_or_config, (str, Path)) else None
     if d is not None:
         from transformers import AutoConfig
-        _check((d/'config.json').exists(), 'path', f"{d} holds no model (no config.json)")
+        check((d/'config.json').exists(), 'path', f"{d} holds no model (no config.json)")
         cfg = AutoConfig.from_pretrained(d)
     else: cfg = getattr(model_or_config, 'config', model_or_config)
     if vocab is not None:
-        _check(cfg.vocab_size >= vocab.size, 'vocab_size', f"the model has {cfg.vocab_size} embedding rows, the world's vocabulary {vocab.size} tokens")
+        check(cfg.vocab_size >= vocab.size, 'vocab_size', f"the model has {cfg.vocab_size} embedding rows, the world's vocabulary {vocab.size} tokens")
         if d is not None and (d/'vocab.json').exists():
-            _check(load_vocab(d).table.equals(vocab.table), 'vocab', f"{d} was trained on a different token partition")
+            check(load_vocab(d).table.equals(vocab.table), 'vocab', f"{d} was trained on a different token partition")
     if world is not None:
-        _check(d is not None, 'world', "pass a model directory to check a world against it")
-        _check((d/'world.json').exists(), 'world', f"{d} records no world (no world.json)")
+        check(d is not None, 'world', "pass a model directory to check a world against it")
+        check((d/'world.json').exists(), 'world', f"{d} records no world (no world.json)")
         spec = json.loads((d/'world.json').read_text())['spec']
-        _check(spec == _plain(world.spec.to_dict()), 'world',
+        check(spec == plain(world.spec.to_dict()), 'world',
                f"{d} was trained on a different world (spec {spec})")
 
 # %% ../nbs/08_model.ipynb #44fc378a
@@ -142,11 +133,11 @@ def write_model_files(model:torch.nn.Module,  # a causal LM
     else:
         wd = Path(world)
         missing = [f for f in ('tokenizer.json', 'tokenizer_config.json', 'vocab.json') if not (wd/f).exists()]
-        _check(not missing, 'world', f"{wd} lacks {missing}")
+        check(not missing, 'world', f"{wd} lacks {missing}")
         check_compatible(model, load_vocab(wd))
         for f in TOKENIZER_FILES + WORLD_FILES:
             if (wd/f).exists(): shutil.copy2(wd/f, d/f)
-    (d/'record.json').write_text(json.dumps(record or {}, indent=1, default=_json_default))
+    (d/'record.json').write_text(json.dumps(record or {}, indent=1, default=json_default))
     with _quiet_hub(): model.save_pretrained(d)
 
 @contextlib.contextmanager
@@ -174,7 +165,7 @@ def load_model_dir(path:str|Path, # a directory written by `save_model_dir`
     "The model (in eval mode), world, vocabulary and record of a model directory"
     from transformers import AutoModelForCausalLM
     path = Path(path)
-    _check((path/'config.json').exists(), 'path', f"{path} holds no model (no config.json)")
+    check((path/'config.json').exists(), 'path', f"{path} holds no model (no config.json)")
     vocab = load_vocab(path)
     with _quiet_hub(): model = AutoModelForCausalLM.from_pretrained(path).to(device).eval()
     check_compatible(model, vocab)
@@ -183,10 +174,10 @@ def load_model_dir(path:str|Path, # a directory written by `save_model_dir`
     return model, world, vocab, record
 
 # %% ../nbs/08_model.ipynb #06fe2ecc
-def pad_sequences(seqs:Rendered|list, pad_id:int=PAD)->tuple[np.ndarray, np.ndarray]:
-    "Right-padded int64 ids and lengths of ragged sequences (a `Rendered` or a list of lists)"
-    if not isinstance(seqs, Rendered):
-        seqs = Rendered(np.fromiter((t for s in seqs for t in s), np.int64), np.r_[0, np.cumsum([len(s) for s in seqs])].astype(np.int64))
+def pad_sequences(seqs:Ragged|list, pad_id:int=PAD)->tuple[np.ndarray, np.ndarray]:
+    "Right-padded int64 ids and lengths of ragged sequences (a `Ragged` or a list of lists)"
+    if not isinstance(seqs, Ragged):
+        seqs = Ragged(np.fromiter((t for s in seqs for t in s), np.int64), np.r_[0, np.cumsum([len(s) for s in seqs])].astype(np.int64))
     return pad_rows([seqs], pad_id)
 
 def relation_candidates(vocab:Vocab)->list[np.ndarray]:
@@ -196,18 +187,18 @@ def relation_candidates(vocab:Vocab)->list[np.ndarray]:
 # %% ../nbs/08_model.ipynb #21a1c4fa
 def _as_tokens(t)->np.ndarray:
     "Targets as an `(n, 2)` int64 array, -1 where a name has one token"
-    if isinstance(t, Rendered): t = pad_sequences(t, -1)[0]
+    if isinstance(t, Ragged): t = pad_sequences(t, -1)[0]
     t = np.asarray(t, np.int64)
     t = t[:, None] if t.ndim == 1 else t
-    _check(t.ndim == 2 and t.shape[1] <= 2, 'targets', f"need shape (n,) or (n, 1|2), got {t.shape}")
+    check(t.ndim == 2 and t.shape[1] <= 2, 'targets', f"need shape (n,) or (n, 1|2), got {t.shape}")
     return np.pad(t, ((0, 0), (0, 2 - t.shape[1])), constant_values=-1)
 
 def target_index(candidates:list,       # per relation, `(C_r, width_r)` candidate tokens
                  relation:np.ndarray,   # relation of each probe, shape (n,)
-                 targets)->np.ndarray:  # target tokens: (n,), (n, 2) padded with -1, or a `Rendered`
+                 targets)->np.ndarray:  # target tokens: (n,), (n, 2) padded with -1, or a `Ragged`
     "Index of each probe's target among its relation's candidates"
     t, rel = _as_tokens(targets), np.asarray(relation, np.int64)
-    _check(len(t) == len(rel), 'targets', f"{len(t)} targets for {len(rel)} probes")
+    check(len(t) == len(rel), 'targets', f"{len(t)} targets for {len(rel)} probes")
     out = np.full(len(rel), -1, np.int64)
     for r in np.unique(rel):
         c = _as_tokens(candidates[r]); m = rel == r
@@ -215,7 +206,7 @@ def target_index(candidates:list,       # per relation, `(C_r, width_r)` candida
         ck = key(c); order = np.argsort(ck, kind='stable')
         tk = key(t[m]); pos = np.searchsorted(ck[order], tk).clip(0, len(c) - 1)
         hit = ck[order][pos] == tk
-        if not hit.all(): _check(False, 'targets', f"{(~hit).sum()} target(s) of relation {r} are not among its candidates, e.g. {t[m][~hit][0].tolist()}")
+        if not hit.all(): check(False, 'targets', f"{(~hit).sum()} target(s) of relation {r} are not among its candidates, e.g. {t[m][~hit][0].tolist()}")
         out[m] = order[pos]
     return out
 
@@ -237,7 +228,7 @@ def last_logprobs(model:torch.nn.Module,  # a causal LM
     return logits.float().log_softmax(-1)
 
 @contextlib.contextmanager
-def _evaluating(model, device, amp:bool):
+def evaluating(model, device, amp:bool):
     "Eval mode, inference mode and (on CUDA) bf16 autocast; restores the model's training flag"
     was = model.training; model.eval()
     try:
@@ -247,16 +238,16 @@ def _evaluating(model, device, amp:bool):
 
 # %% ../nbs/08_model.ipynb #6738bc37
 def _check_probes(model, prompts, lengths, relation, candidates):
-    _check(prompts.ndim == 2, 'prompts', f"need a padded (n, L) array, got shape {prompts.shape}")
+    check(prompts.ndim == 2, 'prompts', f"need a padded (n, L) array, got shape {prompts.shape}")
     n, L = prompts.shape
-    _check(lengths.shape == (n,) and (lengths >= 1).all() and (lengths <= L).all(), 'lengths',
+    check(lengths.shape == (n,) and (lengths >= 1).all() and (lengths <= L).all(), 'lengths',
            f"need {n} lengths in [1, {L}]")
-    _check(relation.shape == (n,) and (relation >= 0).all() and (relation < len(candidates)).all(), 'relation',
+    check(relation.shape == (n,) and (relation >= 0).all() and (relation < len(candidates)).all(), 'relation',
            f"need {n} relation indices in [0, {len(candidates)})")
     V = model.config.vocab_size
-    _check(all(c.ndim == 2 and c.shape[1] in (1, 2) and len(c) for c in candidates), 'candidates', "need non-empty (C, 1|2) token arrays")
-    _check(all((c >= 0).all() and (c < V).all() for c in candidates), 'candidates', f"token ids must be in [0, {V})")
-    _check(n == 0 or (prompts[np.arange(L)[None] < lengths[:, None]] < V).all(), 'prompts', f"token ids must be below vocab_size {V}")
+    check(all(c.ndim == 2 and c.shape[1] in (1, 2) and len(c) for c in candidates), 'candidates', "need non-empty (C, 1|2) token arrays")
+    check(all((c >= 0).all() and (c < V).all() for c in candidates), 'candidates', f"token ids must be in [0, {V})")
+    check(n == 0 or (prompts[np.arange(L)[None] < lengths[:, None]] < V).all(), 'prompts', f"token ids must be below vocab_size {V}")
 
 def _batches(idx:np.ndarray, size:int):
     for i in range(0, len(idx), size): yield idx[i:i+size]
@@ -269,12 +260,13 @@ def candidate_logprobs(model:torch.nn.Module, # a causal LM
                        candidates:list,      # per relation, `(C_r, width_r)` candidate tokens
                        batch_size:int=512,   # prompts per forward pass
                        device=None,          # where to run (the model is moved there); None: where the model is
-                       amp:bool=True)->np.ndarray: # bf16 autocast on CUDA
+                       amp:bool=True,        # bf16 autocast on CUDA
+                       top:bool=False):      # also return the full-vocabulary argmax of each prompt's next token (n,)
     "Sequence log-probability `(n, max C_r)` of every candidate of each probe's relation; -inf past `C_r`"
     prompts, lengths = np.asarray(prompts, np.int64), np.asarray(lengths, np.int64)
     relation = np.asarray(relation, np.int64)
     candidates = [np.asarray(c, np.int64).reshape(len(c), -1) for c in candidates]
-    _check(_positive(batch_size), 'batch_size', f"must be a positive integer, got {batch_size!r}")
+    check(is_positive_int(batch_size), 'batch_size', f"must be a positive integer, got {batch_size!r}")
     _check_probes(model, prompts, lengths, relation, candidates)
     dev = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(dev)
@@ -282,17 +274,18 @@ def candidate_logprobs(model:torch.nn.Module, # a causal LM
     first = np.zeros((len(candidates), C), np.int64); valid = np.zeros((len(candidates), C), bool)
     for r, c in enumerate(candidates): first[r, :len(c)], valid[r, :len(c)] = c[:, 0], True
     first_t, valid_t = torch.from_numpy(first).to(dev), torch.from_numpy(valid).to(dev)
-    out = torch.full((n, C), -torch.inf)
+    out, best = torch.full((n, C), -torch.inf), torch.full((n,), -1, dtype=torch.long)
     order = np.argsort(lengths, kind='stable')
-    with _evaluating(model, dev, amp):
+    with evaluating(model, dev, amp):
         for b in _batches(order, batch_size):
             L = int(lengths[b].max())
             lp = last_logprobs(model, torch.from_numpy(prompts[b, :L]).to(dev), torch.from_numpy(lengths[b]).to(dev))
             rb = torch.from_numpy(relation[b]).to(dev)
             out[b] = lp.gather(1, first_t[rb]).masked_fill(~valid_t[rb], -torch.inf).cpu()
+            best[b] = lp.argmax(1).cpu()
         for r, c in enumerate(candidates):
             if c.shape[1] == 2 and (relation == r).any(): _add_second(model, prompts, lengths, order[relation[order] == r], c, out, batch_size, dev)
-    return out.numpy()
+    return (out.numpy(), best.numpy()) if top else out.numpy()
 
 # %% ../nbs/08_model.ipynb #e3d5c811
 def _add_second(model, prompts, lengths, probes, c, out, batch_size, dev):
@@ -317,8 +310,8 @@ def probe_metrics(logprobs:np.ndarray, # (n, C) candidate log-probabilities, -in
                   target:np.ndarray)->pd.DataFrame: # index of each probe's target among its candidates (n,)
     "Per-probe metrics: correct, rank, p_cand, p_full, logp and pred"
     lp, t = torch.as_tensor(np.asarray(logprobs, np.float32)), torch.as_tensor(np.asarray(target, np.int64))
-    _check(lp.ndim == 2 and t.shape == (len(lp),), 'target', f"need one target per row of a (n, C) array")
-    _check(bool(((t >= 0) & (t < lp.shape[1])).all()) and bool(torch.isfinite(lp.gather(1, t[:, None])).all()), 'target',
+    check(lp.ndim == 2 and t.shape == (len(lp),), 'target', f"need one target per row of a (n, C) array")
+    check(bool(((t >= 0) & (t < lp.shape[1])).all()) and bool(torch.isfinite(lp.gather(1, t[:, None])).all()), 'target',
            "every target must index a candidate")
     s = lp.gather(1, t[:, None])
     idx = torch.arange(lp.shape[1])[None]
@@ -328,12 +321,36 @@ def probe_metrics(logprobs:np.ndarray, # (n, C) candidate log-probabilities, -in
                              p_cand=(s[:, 0] - lp.logsumexp(1)).exp().numpy(), p_full=s[:, 0].exp().numpy(),
                              logp=s[:, 0].numpy()))
 
+# %% ../nbs/08_model.ipynb #17426dd4
+def greedy_correct(model:torch.nn.Module, # a causal LM
+                   prompts:np.ndarray,    # right-padded prompt tokens (n, L)
+                   lengths:np.ndarray,    # prompt lengths (n,)
+                   targets:np.ndarray,    # target tokens (n, 2), -1 where a name has one token
+                   first:np.ndarray,      # the full-vocabulary argmax after each prompt (`candidate_logprobs(..., top=True)`)
+                   batch_size:int=512, device=None, amp:bool=True)->np.ndarray:
+    "Whether greedy decoding over the full vocabulary writes each probe's target exactly"
+    prompts, lengths = np.asarray(prompts, np.int64), np.asarray(lengths, np.int64)
+    ok = first == targets[:, 0]
+    two = np.flatnonzero(ok & (targets[:, 1] >= 0))
+    if not len(two): return ok
+    dev = torch.device(device) if device is not None else next(model.parameters()).device
+    ext = np.full((len(two), prompts.shape[1] + 1), PAD, np.int64)
+    ext[:, :-1] = prompts[two]; ext[np.arange(len(two)), lengths[two]] = targets[two, 0]
+    sec = np.empty(len(two), np.int64)
+    with evaluating(model, dev, amp):
+        for b in _batches(np.arange(len(two)), batch_size):
+            L = int(lengths[two[b]].max()) + 1
+            lp = last_logprobs(model, torch.from_numpy(ext[b, :L]).to(dev), torch.from_numpy(lengths[two[b]] + 1).to(dev))
+            sec[b] = lp.argmax(1).cpu().numpy()
+    ok[two] = sec == targets[two, 1]
+    return ok
+
 # %% ../nbs/08_model.ipynb #85f95085
 def score_probes(model:torch.nn.Module, # a causal LM
                  prompts:np.ndarray,    # right-padded prompt tokens (n, L) (see `pad_sequences`)
                  lengths:np.ndarray,    # prompt lengths (n,)
                  relation:np.ndarray,   # relation of each probe (n,)
-                 targets,               # target tokens: (n,), (n, 2) padded with -1, or a `Rendered`
+                 targets,               # target tokens: (n,), (n, 2) padded with -1, or a `Ragged`
                  candidates:Vocab|list, # per relation `(C_r, width_r)` candidate tokens, or a vocabulary
                  batch_size:int=512,    # prompts per forward pass
                  device=None,           # where to run (the model is moved there); None: where the model is
@@ -343,7 +360,7 @@ def score_probes(model:torch.nn.Module, # a causal LM
     cands = [np.asarray(c, np.int64).reshape(len(c), -1) for c in cands]
     rel = np.asarray(relation, np.int64)
     t = target_index(cands, rel, targets)
-    lp = candidate_logprobs(model, prompts, lengths, rel, cands, batch_size=batch_size, device=device, amp=amp)
+    lp, first = candidate_logprobs(model, prompts, lengths, rel, cands, batch_size=batch_size, device=device, amp=amp, top=True)
     df = probe_metrics(lp, t)
     df.insert(0, 'relation', rel)
-    return df
+    return df.assign(top1=greedy_correct(model, prompts, lengths, _as_tokens(targets), first, batch_size, device, amp), top_token=first)

@@ -7,51 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow as pa, pyarrow.parquet as pq
-from .world import World, _check, atomic_dir
-from .vocab import Vocab, PAD, names, detokenize, _text_table
-from .grammar import GRAMMARS, REFUSED, Rendered, get_grammar, render, targets, hash_keys
+from .world import World
+from .core import check, atomic_dir, Ragged, take_rows, concat_rows, pad_rows, seeded_sample
+from .vocab import Vocab, PAD, names, detokenize, token_bytes
+from .grammar import GRAMMARS, REFUSED, get_grammar, render, targets, hash_keys
 
 # %% auto #0
-__all__ = ['PROBE_GRAMMARS', 'PROBE_SPLITS', 'take_rows', 'concat_rows', 'pad_rows', 'candidates', 'Probes', 'concat_probes',
-           'build_probes', 'world_splits', 'make_probes', 'text_rows', 'texts', 'write_probe_files', 'save_probes',
-           'load_probes']
-
-# %% ../nbs/05_probes.ipynb #99ad6553
-def take_rows(r:Rendered, idx)->Rendered:
-    "Sequences `idx` (positions or a boolean mask) of the ragged array `r`"
-    idx = np.flatnonzero(idx) if np.asarray(idx).dtype == bool else np.asarray(idx, np.int64)
-    ln = r.lengths[idx]
-    off = np.r_[0, np.cumsum(ln)].astype(np.int64)
-    src = np.repeat(r.offsets[:-1][idx] - off[:-1], ln) + np.arange(off[-1])
-    return Rendered(r.tokens[src], off)
-
-def concat_rows(rs:list[Rendered])->Rendered:
-    "One ragged array holding the sequences of every `Rendered` in `rs`, in order"
-    if not rs: return Rendered(np.zeros(0, np.uint16), np.zeros(1, np.int64))
-    toks = np.concatenate([r.tokens for r in rs])
-    return Rendered(toks, np.r_[0, np.cumsum(np.concatenate([r.lengths for r in rs]))].astype(np.int64))
-
-def pad_rows(parts:list[Rendered], # ragged arrays written one after the other in each row
-        pad_id:int=PAD,       # the filler token
-        side:str='right',     # 'right': sequences start at column 0; 'left': they end at the last column
-       )->tuple[np.ndarray, np.ndarray]: # ids (n, L) int64, lengths (n,)
-    "Padded int64 matrix of each row's `parts` concatenated, and the row lengths"
-    _check(side in ('left', 'right'), 'side', f"must be 'left' or 'right', got {side!r}")
-    lens = sum(p.lengths for p in parts)
-    n, L = len(lens), int(lens.max(initial=0))
-    out = np.full((n, L), pad_id, np.int64)
-    shift = (L - lens) if side == 'left' else np.zeros(n, np.int64)
-    for p in parts:
-        row = np.repeat(np.arange(n), p.lengths)
-        col = np.arange(len(p.tokens)) - np.repeat(p.offsets[:-1], p.lengths) + shift[row]
-        out[row, col] = p.tokens
-        shift = shift + p.lengths
-    return out, lens
+__all__ = ['PROBE_GRAMMARS', 'PROBE_SPLITS', 'candidates', 'probe_grammar', 'Probes', 'concat_probes', 'build_probes',
+           'world_splits', 'make_probes', 'text_rows', 'texts', 'probes_to_arrow', 'probes_from_arrow',
+           'write_probe_files', 'save_probes', 'load_probes']
 
 # %% ../nbs/05_probes.ipynb #fec3c1cf
 def candidates(vocab:Vocab, relation:int)->np.ndarray:
     "Name tokens `(n_candidates, width)` of every candidate object of `relation`, row i = object i"
-    _check(0 <= relation < len(vocab.relations), 'relation', f"{relation} is not one of {len(vocab.relations)} relations")
+    check(0 <= relation < len(vocab.relations), 'relation', f"{relation} is not one of {len(vocab.relations)} relations")
     n = int(vocab.relations.n_candidates.iloc[relation])
     tok, wid = names(vocab, np.full(n, relation), np.arange(n))
     return tok[:, :int(wid.max())].astype(np.int64)
@@ -63,17 +32,17 @@ def _probeable(g)->bool:
 
 PROBE_GRAMMARS = tuple(n for n, g in GRAMMARS.items() if g.use == 'pretrain' and _probeable(g))
 
-def _probe_grammar(name:str):
+def probe_grammar(name:str):
     g = get_grammar(name)
-    _check(_probeable(g), 'grammars', f"{name!r} writes the object before the subject: it cannot be probed")
+    check(_probeable(g), 'grammars', f"{name!r} writes the object before the subject: it cannot be probed")
     return g
 
 @dataclass
 class Probes:
     "Probes: one row per probe in `table`, ragged `prompts` and `targets` aligned with its rows"
     table:pd.DataFrame   # fact, relation, subject, expected, grammar, split and any other columns
-    prompts:Rendered     # prompt tokens of each row
-    targets:Rendered     # target tokens of each row
+    prompts:Ragged     # prompt tokens of each row
+    targets:Ragged     # target tokens of each row
     def __len__(self): return len(self.table)
     def __getitem__(self, idx)->Probes:
         "The probes at positions, a slice or a boolean mask `idx`"
@@ -107,7 +76,7 @@ def build_probes(vocab:Vocab, grammar:str,
                  key:np.ndarray|int=0,     # per-row key of random grammars
                  **columns)->Probes:       # more table columns (`split`, `fact`, ...), arrays or scalars
     "Probes asking `(subject, relation)` in `grammar`, expecting `expected`"
-    g = _probe_grammar(grammar)
+    g = probe_grammar(grammar)
     rel, subj, exp = (np.asarray(x, np.int64) for x in (relation, subject, expected))
     pr = render(g, vocab, rel, subj, key=key, upto_object=True)
     cols = dict(relation=rel, subject=subj, expected=exp, grammar=grammar, **columns)
@@ -127,11 +96,6 @@ def world_splits(world:World, grammar:str)->np.ndarray:
     kind = world.relations.kind.to_numpy()[f.relation.to_numpy()].astype(object)
     return np.where(f.minority.to_numpy() >= 0, 'dissent', kind)
 
-def _sample(idx:np.ndarray, n:int|None, seed:int, *salt)->np.ndarray:
-    "A sorted deterministic sample of `n` of `idx` (all of it when `n` is None or larger); salts pick independent draws"
-    if n is None or len(idx) <= n: return idx
-    return np.sort(np.random.default_rng([seed, *salt]).choice(idx, n, replace=False))
-
 def make_probes(world:World, vocab:Vocab,
                 grammars:tuple|None=None,    # probe grammars; None: every pretraining grammar that can be probed
                 max_per_split:int|None=None, # keep at most this many probes of each grammar and split
@@ -139,27 +103,27 @@ def make_probes(world:World, vocab:Vocab,
                )->Probes:
     "Probes of every fact of `world` in each grammar, with split labels"
     grammars = PROBE_GRAMMARS if grammars is None else tuple(grammars)
-    _check(max_per_split is None or max_per_split > 0, 'max_per_split', f"must be positive or None, got {max_per_split}")
+    check(max_per_split is None or max_per_split > 0, 'max_per_split', f"must be positive or None, got {max_per_split}")
     f, out = world.facts, []
     kind = world.relations.kind.to_numpy()[f.relation.to_numpy()]
     for g in grammars:
-        _check(_probe_grammar(g).object_slot == 'o', 'grammars', f"{g!r} writes no object: world facts cannot be probed in it")
+        check(probe_grammar(g).object_slot == 'o', 'grammars', f"{g!r} writes no object: world facts cannot be probed in it")
         gi, split = list(GRAMMARS).index(g), world_splits(world, g)
         for si, s in enumerate(PROBE_SPLITS):
-            idx = _sample(np.flatnonzero(split == s), max_per_split, seed, gi, si)
+            idx = seeded_sample(np.flatnonzero(split == s), max_per_split, seed, gi, si)
             if not len(idx): continue
             sub = f.iloc[idx]
             out.append(build_probes(vocab, g, sub.relation, sub.subject, sub.object, hash_keys(world.spec.seed, 0x9B0BE5, gi, idx),
                                     split=s, fact=idx, kind=kind[idx], minority=sub.minority.to_numpy()))
-    _check(len(out) > 0, 'grammars', "no probes: give at least one grammar")
+    check(len(out) > 0, 'grammars', "no probes: give at least one grammar")
     p = concat_probes(out)
     p.table = p.table[['fact', 'relation', 'kind', 'subject', 'expected', 'minority', 'grammar', 'split']]
     return p
 
 # %% ../nbs/05_probes.ipynb #f7fb6d8f
-def text_rows(vocab:Vocab, parts:list[Rendered], seps:list[bytes])->Rendered:
+def text_rows(vocab:Vocab, parts:list[Ragged], seps:list[bytes])->Ragged:
     "UTF-8 bytes of each row: the text of every part (leading space dropped), each followed by its separator"
-    _, _, tl = _text_table(vocab)
+    _, _, tl = token_bytes(vocab)
     segs = []
     for r in parts:
         buf = np.frombuffer(detokenize(vocab, r.tokens) + b'\0', np.uint8)   # one spare byte: buf[s] is safe
@@ -176,29 +140,29 @@ def text_rows(vocab:Vocab, parts:list[Rendered], seps:list[bytes])->Rendered:
         cur += n
         for j, c in enumerate(sep): out[cur + j] = c
         cur += len(sep)
-    return Rendered(out, off)
+    return Ragged(out, off)
 
-def texts(vocab:Vocab, r:Rendered)->list[str]:
+def texts(vocab:Vocab, r:Ragged)->list[str]:
     "Each sequence of `r` in the reference text form, without its leading space"
     t = text_rows(vocab, [r], [b''])
     b = t.tokens.tobytes()
     return [b[s:e].decode() for s, e in zip(t.offsets[:-1].tolist(), t.offsets[1:].tolist())]
 
 # %% ../nbs/05_probes.ipynb #bc4f073b
-def _list_array(r:Rendered)->pa.Array:
+def _list_array(r:Ragged)->pa.Array:
     return pa.LargeListArray.from_arrays(pa.array(r.offsets, pa.int64()), pa.array(r.tokens))
 
-def _ragged(col)->Rendered:
+def _ragged(col)->Ragged:
     a = col.combine_chunks() if hasattr(col, 'combine_chunks') else col
     off = a.offsets.to_numpy().astype(np.int64)
-    return Rendered(a.flatten().to_numpy(), off - off[0])
+    return Ragged(a.flatten().to_numpy(), off - off[0])
 
-def _arrow(probes:Probes, **ragged)->pa.Table:
+def probes_to_arrow(probes:Probes, **ragged)->pa.Table:
     t = pa.Table.from_pandas(probes.table, preserve_index=False)
     for k, r in dict(prompt=probes.prompts, target=probes.targets, **ragged).items(): t = t.append_column(k, _list_array(r))
     return t
 
-def _from_arrow(t:pa.Table, *ragged)->tuple:
+def probes_from_arrow(t:pa.Table, *ragged)->tuple:
     cols = ['prompt', 'target', *ragged]
     p = Probes(t.drop_columns(cols).to_pandas(), _ragged(t.column('prompt')), _ragged(t.column('target')))
     return (p, *[_ragged(t.column(c)) for c in ragged])
@@ -206,7 +170,7 @@ def _from_arrow(t:pa.Table, *ragged)->tuple:
 def write_probe_files(probes:Probes, vocab:Vocab, d:Path, tsv:bool=True):
     "Write `probes.parquet` (and the TSV files) into the existing directory `d`"
     d = Path(d)
-    pq.write_table(_arrow(probes), d/'probes.parquet')
+    pq.write_table(probes_to_arrow(probes), d/'probes.parquet')
     if not tsv: return
     (d/'tsv').mkdir()
     lines = text_rows(vocab, [probes.prompts, probes.targets], [b'\t', b'\n'])
@@ -221,5 +185,5 @@ def save_probes(probes:Probes, vocab:Vocab, path:str|Path, overwrite:bool=False,
 def load_probes(path:str|Path)->Probes:
     "Read probes written by `save_probes`"
     p = Path(path)/'probes.parquet'
-    _check(p.exists(), 'path', f"{path} holds no probes (no probes.parquet)")
-    return _from_arrow(pq.read_table(p))[0]
+    check(p.exists(), 'path', f"{path} holds no probes (no probes.parquet)")
+    return probes_from_arrow(pq.read_table(p))[0]

@@ -6,11 +6,12 @@
 from __future__ import annotations
 import numpy as np, pandas as pd
 import torch, torch.nn.functional as F
-from .world import World, _check, _positive
+from .world import World
+from .core import check, is_positive_int
 from .vocab import Vocab
 from .probes import Probes, build_probes
 from .edits import EditSet
-from .model import _evaluating
+from .model import evaluating
 from .locate import subject_last
 
 # %% auto #0
@@ -21,13 +22,13 @@ POSITIONS = ('subject', 'last')
 
 def hidden_states(model:torch.nn.Module, probes:Probes, vocab:Vocab, position:str='subject', batch_size:int=256)->torch.Tensor:
     "Residual stream `(layers + 1, n, h)` at each probe's subject's last token or last prompt token"
-    _check(position in POSITIONS, 'position', f"must be one of {POSITIONS}, got {position!r}")
+    check(position in POSITIONS, 'position', f"must be one of {POSITIONS}, got {position!r}")
     ids, lens = probes.padded()
     pos = subject_last(probes, vocab) if position == 'subject' else lens - 1
     dev = next(model.parameters()).device
     body = model.get_base_model() if hasattr(model, 'get_base_model') else model
     layers, out = body.gpt_neox.layers, []
-    with _evaluating(model, dev, False):
+    with evaluating(model, dev, False):
         for i in range(0, len(ids), batch_size):
             x, p = torch.from_numpy(ids[i:i + batch_size]).to(dev), torch.from_numpy(pos[i:i + batch_size]).to(dev)
             got = []
@@ -47,7 +48,7 @@ def fit_probe(X:torch.Tensor,  # features (n, d)
               l2:float=1e-3,   # weight decay on the weights
               steps:int=100)->tuple:
     "A multinomial logistic regression `(mean, std, W, b)`: predict with `predict_probe`"
-    _check(len(X) == len(y) and len(X) > 0, 'probe', f"need as many labels as rows, got {len(X)} and {len(y)}")
+    check(len(X) == len(y) and len(X) > 0, 'probe', f"need as many labels as rows, got {len(X)} and {len(y)}")
     X = X.double(); mu, sd = X.mean(0), X.std(0).clamp_min(1e-6)
     Z, t = (X - mu) / sd, torch.as_tensor(np.asarray(y), dtype=torch.long)
     W = torch.zeros(X.shape[1], n_classes, dtype=torch.float64, requires_grad=True)
@@ -76,9 +77,9 @@ def probe_layers(model:torch.nn.Module, world:World, vocab:Vocab,
     f = world.facts
     tr, te = np.asarray(train_facts, np.int64), np.asarray(test_facts, np.int64)
     rel = f.relation.to_numpy()
-    _check(len(tr) > 0 and len(te) > 0, 'facts', "need train and test facts")
-    _check(len(np.unique(rel[np.r_[tr, te]])) == 1, 'facts', "probe one relation at a time: the facts span several")
-    _check(not np.isin(te, tr).any(), 'facts', "train and test facts overlap")
+    check(len(tr) > 0 and len(te) > 0, 'facts', "need train and test facts")
+    check(len(np.unique(rel[np.r_[tr, te]])) == 1, 'facts', "probe one relation at a time: the facts span several")
+    check(not np.isin(te, tr).any(), 'facts', "train and test facts overlap")
     r = int(rel[tr[0]]); C = int(world.relations.n_candidates.iloc[r])
     mk = lambda idx: build_probes(vocab, 'default', rel[idx], f.subject.to_numpy()[idx], f.object.to_numpy()[idx], fact=idx)
     Htr, Hte = hidden_states(model, mk(tr), vocab, position), hidden_states(model, mk(te), vocab, position)
@@ -102,7 +103,7 @@ def probe_edit(models:dict,        # name -> model
     r = int(e.relation.iloc[0])
     f = world.facts
     train_facts = np.setdiff1d(np.flatnonzero(f.relation.to_numpy() == r), e.fact)
-    _check(len(train_facts) >= 2, 'editset', f"relation {r} has too few unedited facts to fit probes on")
+    check(len(train_facts) >= 2, 'editset', f"relation {r} has too few unedited facts to fit probes on")
     alt = np.where(e.new.to_numpy() >= 0, e.new.to_numpy(), -1)
     out = [probe_layers(m, world, vocab, train_facts, e.fact.to_numpy(), pos, alternative=alt, l2=l2).assign(model=name)
            for name, m in models.items() for pos in positions]

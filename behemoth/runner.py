@@ -8,7 +8,7 @@ import ast, json, os, shutil, subprocess, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import nbformat, pandas as pd, yaml
-from .world import _check, _positive
+from .core import check, is_positive_int
 
 # %% auto #0
 __all__ = ['RESERVED', 'notebook_parameters', 'read_yaml', 'parse_assignments', 'notebook_params', 'Job', 'run_notebooks',
@@ -17,13 +17,13 @@ __all__ = ['RESERVED', 'notebook_parameters', 'read_yaml', 'parse_assignments', 
 # %% ../nbs/16_runner.ipynb #f73f3d22
 def _parameters_cell(nb, path)->str:
     cells = [c for c in nb.cells if c.cell_type == 'code' and 'parameters' in c.metadata.get('tags', [])]
-    _check(len(cells) == 1, 'notebook', f"{path} has {len(cells)} cells tagged 'parameters'; an experiment needs exactly one")
+    check(len(cells) == 1, 'notebook', f"{path} has {len(cells)} cells tagged 'parameters'; an experiment needs exactly one")
     return cells[0].source
 
 def notebook_parameters(path:str|Path)->dict:
     "{name: (default, help)} of the notebook's `parameters` cell; a default that is not a literal is given as its source"
     path = Path(path)
-    _check(path.suffix == '.ipynb' and path.is_file(), 'notebook', f"{path} is not a notebook file")
+    check(path.suffix == '.ipynb' and path.is_file(), 'notebook', f"{path} is not a notebook file")
     src = _parameters_cell(nbformat.read(path, as_version=4), path)
     lines, out = src.splitlines(), {}
     for node in ast.parse(src).body:
@@ -38,17 +38,17 @@ def notebook_parameters(path:str|Path)->dict:
 def read_yaml(path:str|Path)->dict:
     "A YAML file holding a mapping"
     path = Path(path)
-    _check(path.is_file(), 'params', f"{path} does not exist")
+    check(path.is_file(), 'params', f"{path} does not exist")
     try: d = yaml.safe_load(path.read_text())
     except yaml.YAMLError as e: raise ValueError(f"params: {path} is not valid YAML ({str(e).splitlines()[0]})") from None
-    _check(isinstance(d, dict), 'params', f"{path} holds a {type(d).__name__}, not a mapping of parameter names to values")
+    check(isinstance(d, dict), 'params', f"{path} holds a {type(d).__name__}, not a mapping of parameter names to values")
     return d
 
 def parse_assignments(pairs)->dict:
     "`name=value` strings as a dict, each value read as YAML (`3`, `0.5`, `[1, 2]`, `{preset: micro}`), `none` as None"
     out = {}
     for p in pairs or ():
-        _check('=' in p and p.split('=', 1)[0].strip().isidentifier(), '-p', f"expected name=value, got {p!r}")
+        check('=' in p and p.split('=', 1)[0].strip().isidentifier(), '-p', f"expected name=value, got {p!r}")
         k, v = p.split('=', 1)
         try: out[k.strip()] = None if v.strip().lower() == 'none' else yaml.safe_load(v)
         except yaml.YAMLError: raise ValueError(f"-p: the value of {k} is not valid YAML: {v!r}") from None
@@ -64,12 +64,12 @@ def notebook_params(path:str|Path, profile:str|None=None, params_dir:str|Path='p
     if profile is not None: p.update(read_yaml(Path(params_dir)/f"{path.stem}_{profile}.yaml"))
     for k, v in (shared or {}).items():
         if k in sections and k not in known:
-            _check(isinstance(v, dict), 'params', f"the section {k} must be a mapping of parameters, got {v!r}")
+            check(isinstance(v, dict), 'params', f"the section {k} must be a mapping of parameters, got {v!r}")
             if k == path.stem: p.update(v)
         else: p[k] = v
     p.update(overrides or {})
     bad = sorted(set(p) - set(known)) + sorted(set(p) & set(RESERVED))
-    _check(not bad, 'params', f"{path.name} has no parameter(s) {bad}" + (f" settable here; choose from {sorted(set(known) - set(RESERVED))}" if bad else ''))
+    check(not bad, 'params', f"{path.name} has no parameter(s) {bad}" + (f" settable here; choose from {sorted(set(known) - set(RESERVED))}" if bad else ''))
     return p
 
 # %% ../nbs/16_runner.ipynb #f48fd37f
@@ -138,10 +138,10 @@ def run_notebooks(notebooks:list,              # experiment notebook paths
                   kernel:str|None=None,        # Jupyter kernel name; None: the notebooks' own
                   progress:bool=True)->pd.DataFrame:
     "Execute notebooks with papermill, `jobs` at a time; returns one summary row per notebook (a failed one is kept and reported)"
-    _check(_positive(jobs), 'jobs', f"must be a positive integer, got {jobs!r}")
+    check(is_positive_int(jobs), 'jobs', f"must be a positive integer, got {jobs!r}")
     notebooks = [Path(n) for n in notebooks]
-    _check(notebooks, 'notebooks', "no notebooks given")
-    _check(len({n.stem for n in notebooks}) == len(notebooks), 'notebooks', f"two notebooks share a name: {[n.name for n in notebooks]}")
+    check(notebooks, 'notebooks', "no notebooks given")
+    check(len({n.stem for n in notebooks}) == len(notebooks), 'notebooks', f"two notebooks share a name: {[n.name for n in notebooks]}")
     shared = read_yaml(params) if isinstance(params, (str, Path)) else (params or {})
     jobs_ = [Job(n.resolve(), notebook_params(n, profile, params_dir, shared, overrides)) for n in notebooks]   # every check before any run
     out, figures, cache = Path(out).resolve(), Path(figures).resolve(), Path(cache).resolve()

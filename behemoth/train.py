@@ -9,12 +9,12 @@ from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch, torch.nn.functional as F
-from .world import World, WorldSpec, make_world, atomic_dir, _check, _positive, _spec_from_dict
+from .world import World, WorldSpec, make_world
+from .core import atomic_dir, check, is_positive_int, spec_from_dict, json_default, plain, environment
 from .vocab import Vocab, make_vocab, load_world_dir
 from .corpus import CorpusSpec, make_corpus, TokenStream
 from .probes import Probes, make_probes, PROBE_GRAMMARS
-from .model import (MODEL_PRESETS, model_config, make_model, n_params, score_probes, relation_candidates,
-                            write_model_files, _json_default, _plain)
+from .model import MODEL_PRESETS, model_config, make_model, n_params, score_probes, relation_candidates, write_model_files
 
 # %% auto #0
 __all__ = ['TRAINED_SPLITS', 'TrainSpec', 'lr_at', 'resolve_world', 'eval_grammars', 'without_facts', 'recall_table', 'recall_of',
@@ -52,30 +52,30 @@ class TrainSpec:
     compile:bool=False             # torch.compile the model for training
 
     def __post_init__(self):
-        _check(self.preset in MODEL_PRESETS, 'preset', f"unknown model preset {self.preset!r}; choose one of {sorted(MODEL_PRESETS)}")
-        _check(isinstance(self.model, dict), 'model', f"must be a dict of GPT-NeoX config fields, got {self.model!r}")
+        check(self.preset in MODEL_PRESETS, 'preset', f"unknown model preset {self.preset!r}; choose one of {sorted(MODEL_PRESETS)}")
+        check(isinstance(self.model, dict), 'model', f"must be a dict of GPT-NeoX config fields, got {self.model!r}")
         for k in ('steps', 'batch_size', 'seq_len', 'grad_accum', 'log_every', 'keep'):
-            _check(_positive(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
+            check(is_positive_int(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
         for k in ('seed', 'warmup', 'eval_every', 'save_every'):
             x = getattr(self, k)
-            _check(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 0, k, f"must be a non-negative integer, got {x!r}")
-        _check(self.batch_size % self.grad_accum == 0, 'grad_accum', f"batch_size {self.batch_size} is not divisible into {self.grad_accum} micro-batches")
+            check(isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 0, k, f"must be a non-negative integer, got {x!r}")
+        check(self.batch_size % self.grad_accum == 0, 'grad_accum', f"batch_size {self.batch_size} is not divisible into {self.grad_accum} micro-batches")
         for k in ('lr', 'min_lr', 'weight_decay', 'clip'):
             x = getattr(self, k)
-            _check(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0, k, f"must be a finite number >= 0, got {x!r}")
-        _check(self.lr > 0, 'lr', f"must be positive, got {self.lr}")
-        _check(self.min_lr <= self.lr, 'min_lr', f"{self.min_lr} is above the peak lr {self.lr}")
-        for k in ('beta1', 'beta2'): _check(0 <= getattr(self, k) < 1, k, f"must be in [0, 1), got {getattr(self, k)!r}")
-        _check(self.stop_at is None or _positive(self.stop_at), 'stop_at', f"must be a positive integer or None, got {self.stop_at!r}")
-        _check(self.eval_per_split is None or _positive(self.eval_per_split), 'eval_per_split', f"must be a positive integer or None, got {self.eval_per_split!r}")
-        _check(self.target_recall is None or 0 < self.target_recall <= 1, 'target_recall', f"must be in (0, 1] or None, got {self.target_recall!r}")
+            check(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0, k, f"must be a finite number >= 0, got {x!r}")
+        check(self.lr > 0, 'lr', f"must be positive, got {self.lr}")
+        check(self.min_lr <= self.lr, 'min_lr', f"{self.min_lr} is above the peak lr {self.lr}")
+        for k in ('beta1', 'beta2'): check(0 <= getattr(self, k) < 1, k, f"must be in [0, 1), got {getattr(self, k)!r}")
+        check(self.stop_at is None or is_positive_int(self.stop_at), 'stop_at', f"must be a positive integer or None, got {self.stop_at!r}")
+        check(self.eval_per_split is None or is_positive_int(self.eval_per_split), 'eval_per_split', f"must be a positive integer or None, got {self.eval_per_split!r}")
+        check(self.target_recall is None or 0 < self.target_recall <= 1, 'target_recall', f"must be in (0, 1] or None, got {self.target_recall!r}")
         if self.eval_grammars is not None:
             object.__setattr__(self, 'eval_grammars', (self.eval_grammars,) if isinstance(self.eval_grammars, str) else tuple(self.eval_grammars))
             bad = [g for g in self.eval_grammars if g not in PROBE_GRAMMARS]
-            _check(self.eval_grammars and not bad, 'eval_grammars', f"{bad or 'none given'}: choose from {PROBE_GRAMMARS}")
-        _check(self.device == 'auto' or re.fullmatch(r'cpu|cuda(:\d+)?|mps', str(self.device)), 'device', f"unknown device {self.device!r}")
+            check(self.eval_grammars and not bad, 'eval_grammars', f"{bad or 'none given'}: choose from {PROBE_GRAMMARS}")
+        check(self.device == 'auto' or re.fullmatch(r'cpu|cuda(:\d+)?|mps', str(self.device)), 'device', f"unknown device {self.device!r}")
     def to_dict(self)->dict: return asdict(self)
-    from_dict = classmethod(_spec_from_dict)   # lists read from JSON become tuples in `__post_init__`
+    from_dict = classmethod(spec_from_dict)   # lists read from JSON become tuples in `__post_init__`
 
 # %% ../nbs/09_train.ipynb #4fd289de
 def lr_at(spec:TrainSpec, step:int)->float:
@@ -90,13 +90,13 @@ TRAINED_SPLITS = ('base', 'correlated', 'inherited', 'located', 'dissent', 'qa_t
 def resolve_world(world:World|WorldSpec|str|Path, vocab:Vocab|None=None)->tuple[World, Vocab]:
     "The world and vocabulary of a `World`, a `WorldSpec` or a world directory"
     if isinstance(world, (str, Path)):
-        _check(Path(world).is_dir(), 'world', f"{world} is not a world directory")
+        check(Path(world).is_dir(), 'world', f"{world} is not a world directory")
         return load_world_dir(world)
     if isinstance(world, WorldSpec): world = make_world(world)
-    _check(isinstance(world, World), 'world', f"need a World, WorldSpec or world directory, got {type(world).__name__}")
+    check(isinstance(world, World), 'world', f"need a World, WorldSpec or world directory, got {type(world).__name__}")
     if vocab is None: return world, make_vocab(world)
     want = make_vocab(world)   # cheap (see benchmarks/bench_world.py); a vocabulary must partition this world's namespaces
-    _check(vocab.spaces[['size']].equals(want.spaces[['size']]) and vocab.relations.equals(want.relations), 'vocab',
+    check(vocab.spaces[['size']].equals(want.spaces[['size']]) and vocab.relations.equals(want.relations), 'vocab',
            "the vocabulary was not made for this world")
     return world, vocab
 
@@ -111,7 +111,7 @@ def without_facts(world:World, facts)->World:
     "`world` with the facts `facts` kept in its table but written in no sentence of its corpus"
     facts = np.asarray(sorted(set(np.atleast_1d(facts).tolist())), np.int64)
     if not len(facts): return world
-    _check(facts.min() >= 0 and facts.max() < world.n_facts, 'exclude', f"fact ids must be in [0, {world.n_facts})")
+    check(facts.min() >= 0 and facts.max() < world.n_facts, 'exclude', f"fact ids must be in [0, {world.n_facts})")
     df = world.facts.copy()
     df.loc[facts, ['repeats', 'qa_repeats', 'n_minority']] = 0
     df.loc[facts, 'minority'] = -1
@@ -153,7 +153,7 @@ def capacity(scores:pd.DataFrame,  # per-probe scores (`score_probes`) of one pr
 def _device(spec:TrainSpec, local_rank:int)->torch.device:
     if spec.device == 'auto': return torch.device(f'cuda:{local_rank}' if torch.cuda.is_available() else 'cpu')
     d = torch.device(spec.device)
-    _check(d.type != 'cuda' or torch.cuda.is_available(), 'device', f"{spec.device} asked for, but CUDA is not available")
+    check(d.type != 'cuda' or torch.cuda.is_available(), 'device', f"{spec.device} asked for, but CUDA is not available")
     return torch.device('cuda', local_rank) if d.type == 'cuda' and d.index is None and local_rank else d
 
 def _distributed(dev:torch.device)->tuple[int, int]:
@@ -185,7 +185,7 @@ def _save_checkpoint(out:Path, state:dict, meta:dict, keep:int)->Path:
     d = out/'checkpoints'/f"step_{state['step']:07d}"
     with atomic_dir(d, overwrite=True) as tmp:
         torch.save(state, tmp/'state.pt')
-        (tmp/'meta.json').write_text(json.dumps(meta, indent=1, default=_json_default))
+        (tmp/'meta.json').write_text(json.dumps(meta, indent=1, default=json_default))
     for old in checkpoints(out)[:-keep]: shutil.rmtree(old, ignore_errors=True)
     return d
 
@@ -195,12 +195,12 @@ def checkpoints(out:str|Path)->list[Path]:
     return sorted(p for p in d.glob('step_*') if re.fullmatch(r'step_\d{7}', p.name) and (p/'state.pt').exists()) if d.is_dir() else []
 
 def _check_resumable(meta:dict, world:World, corpus:CorpusSpec, spec:TrainSpec, path:Path, exclude:list):
-    _check(meta['world'] == _plain(world.spec.to_dict()), 'resume', f"{path} is a checkpoint of another world")
-    _check(meta.get('exclude', []) == exclude, 'resume', f"{path} left out other facts ({len(meta.get('exclude', []))} facts, not {len(exclude)})")
-    _check(meta['corpus'] == _plain(corpus.to_dict()), 'resume', f"{path} was trained on another corpus spec")
-    a, b = meta['train'], _plain(spec.to_dict())
+    check(meta['world'] == plain(world.spec.to_dict()), 'resume', f"{path} is a checkpoint of another world")
+    check(meta.get('exclude', []) == exclude, 'resume', f"{path} left out other facts ({len(meta.get('exclude', []))} facts, not {len(exclude)})")
+    check(meta['corpus'] == plain(corpus.to_dict()), 'resume', f"{path} was trained on another corpus spec")
+    a, b = meta['train'], plain(spec.to_dict())
     diff = [k for k in b if k not in _FREE and a.get(k) != b[k]]
-    _check(not diff, 'resume', f"{path} was trained with other {diff}: {[a.get(k) for k in diff]}, not {[b[k] for k in diff]}")
+    check(not diff, 'resume', f"{path} was trained with other {diff}: {[a.get(k) for k in diff]}, not {[b[k] for k in diff]}")
 
 # %% ../nbs/09_train.ipynb #ba2cda4f
 def _optimizer(model:torch.nn.Module, spec:TrainSpec, dev:torch.device)->torch.optim.AdamW:
@@ -217,10 +217,10 @@ def _loss(model:torch.nn.Module, x:torch.Tensor)->torch.Tensor:
 
 # %% ../nbs/09_train.ipynb #af0d6fdb
 def _check_out(out:Path, resume:bool, overwrite:bool):
-    _check(not (resume and overwrite), 'resume', "give resume or overwrite, not both")
+    check(not (resume and overwrite), 'resume', "give resume or overwrite, not both")
     if not out.exists() or overwrite: return
-    _check(resume, 'out_dir', f"{out} exists (pass overwrite=True / --overwrite to replace it, or resume=True / --resume to continue it)")
-    _check(not (out/'config.json').exists(), 'resume', f"{out} already holds a finished model")
+    check(resume, 'out_dir', f"{out} exists (pass overwrite=True / --overwrite to replace it, or resume=True / --resume to continue it)")
+    check(not (out/'config.json').exists(), 'resume', f"{out} already holds a finished model")
 
 def _evaluate(model, probes, cands, dev, amp, batch_size=1024):
     "(recall table, per-probe scores) of `probes`"
@@ -246,7 +246,7 @@ def train(world:World|WorldSpec|str|Path,  # the world: a `World`, a `WorldSpec`
     cfg = model_config(vocab, spec.preset, max_position_embeddings=max(512, spec.seq_len), **spec.model)
     dev = _device(spec, int(os.environ.get('LOCAL_RANK', '0')))
     rank, ws = _distributed(dev)
-    _check(spec.batch_size % (ws * spec.grad_accum) == 0, 'batch_size',
+    check(spec.batch_size % (ws * spec.grad_accum) == 0, 'batch_size',
            f"{spec.batch_size} sequences cannot be split over {ws} ranks x {spec.grad_accum} accumulation steps")
     out = Path(out)
     _check_out(out, resume, overwrite)
@@ -288,7 +288,7 @@ def train(world:World|WorldSpec|str|Path,  # the world: a `World`, a `WorldSpec`
     def emit(rec:dict):
         nonlocal log_lines
         history.append(rec)
-        if log is not None: log.write(json.dumps(rec, default=_json_default) + '\n'); log.flush()
+        if log is not None: log.write(json.dumps(rec, default=json_default) + '\n'); log.flush()
         log_lines += 1
 
     def evaluate():   # rank 0 scores; every rank learns the recall (it decides early stopping)
@@ -364,7 +364,7 @@ def train(world:World|WorldSpec|str|Path,  # the world: a `World`, a `WorldSpec`
                       loss=trains[-1]['loss'] if trains else None, recall=recall_of(table), eval_grammars=grammars,
                       table=table.to_dict('records'), capacity=capacity(sc[first], final[first], vocab, model),
                       eval_seconds=time.perf_counter() - t_eval, device=str(dev), world_size=ws,
-                      versions=dict(torch=torch.__version__, transformers=__import__('transformers').__version__))
+                      **environment())
         _finish(model, out, world, vocab, record)
     if ws > 1: torch.distributed.barrier()
     return record

@@ -9,7 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd
 import torch
-from .world import World, _check, _positive
+from .world import World
+from .core import check, is_positive_int
 from .vocab import Vocab
 from .probes import Probes, build_probes
 from .corpus import CorpusSpec
@@ -25,7 +26,7 @@ __all__ = ['oracle_specs', 'forgotten_facts', 'train_oracle', 'truth_ratios', 'k
 # %% ../nbs/13_unlearn.ipynb #801db7d0
 def oracle_specs(record:dict)->tuple[TrainSpec, CorpusSpec]:
     "The training and corpus specs that repeat the run of a training `record`, stopping at the step it stopped at"
-    _check(record.get('format') == 'behemoth-train/1', 'record', "need the training record of a trained model (its record.json)")
+    check(record.get('format') == 'behemoth-train/1', 'record', "need the training record of a trained model (its record.json)")
     spec = TrainSpec.from_dict(record['train'])
     return replace(spec, stop_at=record['steps'], target_recall=None), CorpusSpec.from_dict(record['corpus'])
 
@@ -39,10 +40,10 @@ def train_oracle(base:str|Path,          # the trained base model's directory
                  overwrite:bool=False, progress:bool=False)->dict:
     "Retrain the base model from scratch without the edit set's facts: the exact counterfactual of unlearning them"
     _, world, vocab, rec = load_model_dir(base)
-    _check(world is not None, 'base', f"{base} records no world")
+    check(world is not None, 'base', f"{base} records no world")
     check_world(editset, world)
     spec, corpus = oracle_specs(rec)
-    _check(corpus.mode == 'statement', 'corpus', f"the oracle needs a statement corpus: {corpus.mode!r} documents cannot leave single facts out")
+    check(corpus.mode == 'statement', 'corpus', f"the oracle needs a statement corpus: {corpus.mode!r} documents cannot leave single facts out")
     return train(world, out, spec, corpus, vocab=vocab, exclude=forgotten_facts(editset), overwrite=overwrite, progress=progress)
 
 # %% ../nbs/13_unlearn.ipynb #6d03b250
@@ -79,8 +80,8 @@ def ks_2samp(a, b)->tuple[float, float]:
     "Two-sample Kolmogorov-Smirnov statistic D and its two-sided p-value"
     a, b = np.sort(np.asarray(a, float)), np.sort(np.asarray(b, float))
     n, m = len(a), len(b)
-    _check(n > 0 and m > 0, 'samples', f"need two non-empty samples, got sizes {n} and {m}")
-    _check(np.isfinite(a).all() and np.isfinite(b).all(), 'samples', "samples must be finite")
+    check(n > 0 and m > 0, 'samples', f"need two non-empty samples, got sizes {n} and {m}")
+    check(np.isfinite(a).all() and np.isfinite(b).all(), 'samples', "samples must be finite")
     x = np.r_[a, b]
     d = float(np.max(np.abs(np.searchsorted(a, x, 'right') / n - np.searchsorted(b, x, 'right') / m)))
     if d == 0: return 0., 1.
@@ -102,10 +103,10 @@ def relearn(model:torch.nn.Module, editset:EditSet, world:World, vocab:Vocab,
             lr:float=3e-4,      # learning rate (gentle: the base model should keep the facts through it)
             seed:int=0)->dict:
     "Recall of the forgotten facts before and after briefly fine-tuning a copy of `model` on other facts of their relation"
-    _check(_positive(n_facts) and _positive(steps), 'relearn', f"n_facts and steps must be positive integers, got {n_facts}, {steps}")
+    check(is_positive_int(n_facts) and is_positive_int(steps), 'relearn', f"n_facts and steps must be positive integers, got {n_facts}, {steps}")
     check_world(editset, world)
     f, pool = world.facts, relearn_pool(editset, world)
-    _check(len(pool) > 0, 'editset', "the forgotten facts' relation has no other facts to relearn from")
+    check(len(pool) > 0, 'editset', "the forgotten facts' relation has no other facts to relearn from")
     pick = np.sort(np.random.default_rng([seed, 0x2E1EA2]).choice(pool, min(n_facts, len(pool)), replace=False))
     p = build_probes(vocab, 'default', f.relation.to_numpy()[pick], f.subject.to_numpy()[pick], f.object.to_numpy()[pick], role='edit', fact=pick)
     spec = EditorSpec(lr=lr, steps=steps, early_stop=False, retain=False, seed=seed)

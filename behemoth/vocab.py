@@ -8,11 +8,12 @@ import json, math
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd
-from .world import World, WorldSpec, namespaces, relations_table, _check, atomic_dir, write_world_files, load_world
+from .world import World, WorldSpec, namespaces, relations_table, write_world_files, load_world
+from .core import check, atomic_dir
 
 # %% auto #0
-__all__ = ['SPECIALS', 'EOS', 'PAD', 'UNK', 'MARKERS', 'N_WORDS', 'Vocab', 'make_vocab', 'names', 'entity_tokens', 'detokenize',
-           'make_tokenizer', 'save_vocab', 'load_vocab', 'save_world_dir', 'load_world_dir']
+__all__ = ['SPECIALS', 'EOS', 'PAD', 'UNK', 'MARKERS', 'N_WORDS', 'Vocab', 'make_vocab', 'names', 'entity_tokens', 'token_bytes',
+           'detokenize', 'make_tokenizer', 'save_vocab', 'load_vocab', 'save_world_dir', 'load_world_dir']
 
 # %% ../nbs/02_vocab.ipynb #175bfb59
 SPECIALS = ['<|endoftext|>', '<|pad|>', '<|unk|>']
@@ -34,7 +35,7 @@ class Vocab:
     def dtype(self): return np.uint16 if self.size <= 2**16 else np.uint32
     def word(self, w:str)->int:
         "Id of the grammar word `w`"
-        _check(w in self._words, 'word', f"{w!r} is not a grammar word")
+        check(w in self._words, 'word', f"{w!r} is not a grammar word")
         return self._words[w]
     def relation_id(self, r)->np.ndarray|int:
         "Token id of relation(s) `r`"
@@ -70,7 +71,7 @@ def make_vocab(world:World|WorldSpec, # the world (or its spec: the vocabulary d
         spaces.append(dict(namespace=name, start=len(kind), size=n, width=width, pieces=pieces))
         kind += [name]*pieces; nsp += [name]*pieces; idx += list(range(pieces))
     size = len(kind)
-    _check(max_size is None or size <= max_size, 'max_size', f"the world needs {size} tokens, more than max_size={max_size}")
+    check(max_size is None or size <= max_size, 'max_size', f"the world needs {size} tokens, more than max_size={max_size}")
     digits = max(4, len(str(size - 1)))
     texts += [str(i).zfill(digits) for i in range(len(texts), size)]
     table = pd.DataFrame(dict(text=texts, kind=kind, namespace=nsp, index=idx))
@@ -80,7 +81,7 @@ def make_vocab(world:World|WorldSpec, # the world (or its spec: the vocabulary d
 # %% ../nbs/02_vocab.ipynb #974a2358
 def names(vocab:Vocab, relation:np.ndarray, index:np.ndarray, role:str='object')->tuple[np.ndarray, np.ndarray]:
     "Name tokens `(n, 2)` and widths `(n,)` of entities `index` in the domain/range of `relation`"
-    _check(role in ('subject', 'object'), 'role', f"must be 'subject' or 'object', got {role!r}")
+    check(role in ('subject', 'object'), 'role', f"must be 'subject' or 'object', got {role!r}")
     start, width, pieces = (vocab.domain_spaces if role == 'subject' else vocab.range_spaces)[np.asarray(relation)].T
     index = np.asarray(index, np.int64)
     two = width == 2
@@ -91,11 +92,11 @@ def names(vocab:Vocab, relation:np.ndarray, index:np.ndarray, role:str='object')
 def entity_tokens(vocab:Vocab, namespace:str, index:int)->list[int]:
     "The name tokens of one entity"
     start, width, pieces, size = vocab._space[namespace]
-    _check(0 <= index < size, 'index', f"{index} is not an entity of {namespace!r} (size {size})")
+    check(0 <= index < size, 'index', f"{index} is not an entity of {namespace!r} (size {size})")
     return [start + index] if width == 1 else [start + index // pieces, start + index % pieces]
 
 # %% ../nbs/02_vocab.ipynb #62431ad5
-def _text_table(vocab:Vocab):
+def token_bytes(vocab:Vocab):
     "Byte strings of every token, as (flat bytes, start offsets, lengths)"
     if getattr(vocab, '_tt', None) is None:
         bs = [(t if k == 'special' else ' ' + t).encode() for t, k in zip(vocab.table.text, vocab.table.kind)]
@@ -107,7 +108,7 @@ def detokenize(vocab:Vocab, ids:np.ndarray, chunk:int=1 << 20)->bytes:
     "UTF-8 text of the token ids `ids` (vectorized in chunks of `chunk` tokens; the reference's text format)"
     ids = np.asarray(ids)
     if len(ids) > chunk: return b''.join(detokenize(vocab, ids[i:i + chunk], chunk) for i in range(0, len(ids), chunk))
-    flat, starts, lens = _text_table(vocab)
+    flat, starts, lens = token_bytes(vocab)
     ids = ids.astype(np.int64)
     ln = lens[ids]
     out_off = np.cumsum(ln) - ln                          # where each token's bytes start in the output
@@ -140,7 +141,7 @@ def save_vocab(vocab:Vocab, d:str|Path):
 def load_vocab(d:str|Path)->Vocab:
     "Read the partition written by `save_vocab`"
     p = Path(d)/'vocab.json'
-    _check(p.exists(), 'path', f"{d} holds no vocabulary (no vocab.json)")
+    check(p.exists(), 'path', f"{d} holds no vocabulary (no vocab.json)")
     m = json.loads(p.read_text())
     return Vocab(pd.DataFrame(m['tokens']).set_index('id'), pd.DataFrame(m['spaces']).set_index('namespace'),
                  pd.DataFrame(m['relations']).set_index('relation'))

@@ -5,29 +5,14 @@
 # %% ../nbs/01_world.ipynb #dfee5b76
 from __future__ import annotations
 import contextlib, json, os, shutil, tempfile
-from dataclasses import dataclass, asdict, fields, replace
+from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
+from .core import check, is_positive_int, spec_from_dict, atomic_dir
 
 # %% auto #0
 __all__ = ['WORLD_PRESETS', 'FACT_COLUMNS', 'QA_ROLES', 'WorldSpec', 'world_spec', 'relations_table', 'namespaces', 'correlate',
-           'exposure_counts', 'World', 'make_world', 'nested_of', 'atomic_dir', 'save_world', 'write_world_files',
-           'load_world']
-
-# %% ../nbs/01_world.ipynb #8da21aa2
-def _check(cond:bool, field:str, msg:str):
-    "Raise a `ValueError` that names `field` unless `cond`"
-    if not cond: raise ValueError(f"{field}: {msg}")
-
-def _positive(x)->bool:
-    "Whether `x` is a positive integer (and not a bool)"
-    return isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x > 0
-
-def _spec_from_dict(cls, d:dict):
-    "The spec dataclass `cls` from a dict of its fields (every spec's `from_dict`); an unknown field is an error"
-    bad = set(d) - {f.name for f in fields(cls)}
-    _check(not bad, 'spec', f"unknown field(s) {sorted(bad)}")
-    return cls(**d)
+           'exposure_counts', 'World', 'make_world', 'nested_of', 'save_world', 'write_world_files', 'load_world']
 
 # %% ../nbs/01_world.ipynb #930bf404
 @dataclass(frozen=True)
@@ -67,43 +52,43 @@ class WorldSpec:
         return self.nested_relation % self.n_relations if self.n_nested else None
 
     def to_dict(self)->dict: return asdict(self)
-    from_dict = classmethod(_spec_from_dict)
+    from_dict = classmethod(spec_from_dict)
 
 # %% ../nbs/01_world.ipynb #cf6ba5b2
 def _validate(s:WorldSpec):
     for f in ('n_subjects', 'n_relations', 'repeats', 'min_repeats'):
         v = getattr(s, f)
-        _check(_positive(v), f, f"must be a positive integer, got {v!r}")
+        check(is_positive_int(v), f, f"must be a positive integer, got {v!r}")
     o = s.n_objects if isinstance(s.n_objects, tuple) else (s.n_objects,)
-    _check(all(_positive(x) for x in o), 'n_objects', f"must be positive integers, got {s.n_objects!r}")
-    _check(not isinstance(s.n_objects, tuple) or len(s.n_objects) == s.n_relations, 'n_objects',
+    check(all(is_positive_int(x) for x in o), 'n_objects', f"must be positive integers, got {s.n_objects!r}")
+    check(not isinstance(s.n_objects, tuple) or len(s.n_objects) == s.n_relations, 'n_objects',
            f"has {len(o)} entries for {s.n_relations} relations")
-    _check(isinstance(s.seed, (int, np.integer)) and s.seed >= 0, 'seed', f"must be a non-negative integer, got {s.seed!r}")
+    check(isinstance(s.seed, (int, np.integer)) and s.seed >= 0, 'seed', f"must be a non-negative integer, got {s.seed!r}")
     for f in ('dissent_entities', 'dissent_sentences', 'qa_entities', 'qa_questions'):
         v = getattr(s, f)
-        _check(isinstance(v, (int, float)) and 0 <= v <= 1, f, f"must be a fraction in [0, 1], got {v!r}")
-    _check(s.dissent_entities == 0 or min(s.objects) >= 2, 'dissent_entities', "dissent needs at least 2 objects per relation")
-    _check(s.dissent_sentences < 0.5, 'dissent_sentences', f"must be below 0.5 so the majority object stays the truth, got {s.dissent_sentences}")
+        check(isinstance(v, (int, float)) and 0 <= v <= 1, f, f"must be a fraction in [0, 1], got {v!r}")
+    check(s.dissent_entities == 0 or min(s.objects) >= 2, 'dissent_entities', "dissent needs at least 2 objects per relation")
+    check(s.dissent_sentences < 0.5, 'dissent_sentences', f"must be below 0.5 so the majority object stays the truth, got {s.dissent_sentences}")
     if s.correlation is not None:
-        _check(0 <= s.correlation <= 1, 'correlation', f"must be a fraction in [0, 1], got {s.correlation}")
-        _check(s.n_relations >= 2, 'correlation', "a correlated pair needs at least 2 relations")
+        check(0 <= s.correlation <= 1, 'correlation', f"must be a fraction in [0, 1], got {s.correlation}")
+        check(s.n_relations >= 2, 'correlation', "a correlated pair needs at least 2 relations")
         ob = s.objects
-        _check(min(ob[0], ob[1]) >= 2, 'correlation', "a correlated pair needs at least 2 objects per relation")
-        _check(s.binarize or ob[0] == ob[1], 'correlation', f"relations 0 and 1 need the same number of objects, got {ob[0]} and {ob[1]}")
-    _check(not s.binarize or s.correlation is not None, 'binarize', "only applies to a correlated pair (set correlation)")
-    _check(isinstance(s.n_nested, (int, np.integer)) and s.n_nested >= 0, 'n_nested', f"must be a non-negative integer, got {s.n_nested!r}")
+        check(min(ob[0], ob[1]) >= 2, 'correlation', "a correlated pair needs at least 2 objects per relation")
+        check(s.binarize or ob[0] == ob[1], 'correlation', f"relations 0 and 1 need the same number of objects, got {ob[0]} and {ob[1]}")
+    check(not s.binarize or s.correlation is not None, 'binarize', "only applies to a correlated pair (set correlation)")
+    check(isinstance(s.n_nested, (int, np.integer)) and s.n_nested >= 0, 'n_nested', f"must be a non-negative integer, got {s.n_nested!r}")
     if s.n_nested:
-        _check(-s.n_relations <= s.nested_relation < s.n_relations, 'nested_relation', f"{s.nested_relation} is not one of {s.n_relations} relations")
+        check(-s.n_relations <= s.nested_relation < s.n_relations, 'nested_relation', f"{s.nested_relation} is not one of {s.n_relations} relations")
         on = s.objects[s.nested_relation % s.n_relations]
-        _check(on % s.n_nested == 0, 'n_nested', f"K={s.n_nested} does not divide the nested relation's {on} objects")
-        _check(s.dissent_entities == 0, 'dissent_entities', "dissent cannot be combined with nested objects")
-        _check(not (s.correlation is not None and s.binarize and s.nested_relation % s.n_relations == 0), 'nested_relation',
+        check(on % s.n_nested == 0, 'n_nested', f"K={s.n_nested} does not divide the nested relation's {on} objects")
+        check(s.dissent_entities == 0, 'dissent_entities', "dissent cannot be combined with nested objects")
+        check(not (s.correlation is not None and s.binarize and s.nested_relation % s.n_relations == 0), 'nested_relation',
                "the binarized relation 0 cannot also be the nested relation")
-    _check(s.exposure in ('fixed', 'powerlaw'), 'exposure', f"must be 'fixed' or 'powerlaw', got {s.exposure!r}")
+    check(s.exposure in ('fixed', 'powerlaw'), 'exposure', f"must be 'fixed' or 'powerlaw', got {s.exposure!r}")
     if s.exposure == 'powerlaw':
-        _check(s.min_repeats <= s.repeats, 'min_repeats', f"{s.min_repeats} exceeds repeats={s.repeats}")
-        _check(s.exposure_alpha > 0, 'exposure_alpha', f"must be positive, got {s.exposure_alpha}")
-    _check(s.located_repeats is None or _positive(s.located_repeats), 'located_repeats',
+        check(s.min_repeats <= s.repeats, 'min_repeats', f"{s.min_repeats} exceeds repeats={s.repeats}")
+        check(s.exposure_alpha > 0, 'exposure_alpha', f"must be positive, got {s.exposure_alpha}")
+    check(s.located_repeats is None or is_positive_int(s.located_repeats), 'located_repeats',
            f"must be a positive integer or None, got {s.located_repeats!r}")
 
 WorldSpec.validate = _validate
@@ -119,7 +104,7 @@ WORLD_PRESETS = dict(
 def world_spec(preset:str|None=None, # a key of `WORLD_PRESETS`, or None for the defaults
                **overrides)->WorldSpec:
     "A `WorldSpec` from a preset with any field overridden"
-    if preset is not None: _check(preset in WORLD_PRESETS, 'preset', f"unknown world preset {preset!r}; choose one of {sorted(WORLD_PRESETS)}")
+    if preset is not None: check(preset in WORLD_PRESETS, 'preset', f"unknown world preset {preset!r}; choose one of {sorted(WORLD_PRESETS)}")
     return WorldSpec(**{**WORLD_PRESETS.get(preset, {}), **overrides})
 
 # %% ../nbs/01_world.ipynb #aae07322
@@ -146,8 +131,8 @@ def correlate(objs:np.ndarray,        # relation-0 objects, shape (S,)
               n_objects:int,          # objects of relation 1
               rng:np.random.Generator)->np.ndarray:  # relation-1 objects
     "Relation-1 objects that copy `objs` with probability `strength`, else a uniformly drawn different value"
-    _check(0 <= strength <= 1, 'strength', f"must be in [0, 1], got {strength}")
-    _check(n_objects >= 2 and objs.max(initial=0) < n_objects, 'n_objects', f"{n_objects} objects cannot hold values up to {objs.max(initial=0)}")
+    check(0 <= strength <= 1, 'strength', f"must be in [0, 1], got {strength}")
+    check(n_objects >= 2 and objs.max(initial=0) < n_objects, 'n_objects', f"{n_objects} objects cannot hold values up to {objs.max(initial=0)}")
     same = rng.random(len(objs)) < strength
     other = (objs + rng.integers(1, n_objects, len(objs))) % n_objects
     return np.where(same, objs, other)
@@ -230,24 +215,9 @@ def make_world(spec:WorldSpec|None=None, # the controls; None: `WorldSpec()`
 def nested_of(world:World)->np.ndarray:
     "For each object of the nested relation, its nested object (from the located facts)"
     f = world.facts
-    _check(world.spec.n_nested > 0, 'n_nested', "this world has no nested objects")
+    check(world.spec.n_nested > 0, 'n_nested', "this world has no nested objects")
     loc = f[f.relation == world.spec.n_relations + 1]
     return loc.object.to_numpy()[np.argsort(loc.subject.to_numpy())]
-
-# %% ../nbs/01_world.ipynb #baadf17b
-@contextlib.contextmanager
-def atomic_dir(path:str|Path, overwrite:bool=False):
-    "Context manager yielding a temp directory beside `path`, renamed to `path` on success"
-    path = Path(path)
-    _check(overwrite or not path.exists(), 'out_dir', f"{path} exists (pass overwrite=True / --overwrite to replace it)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        yield tmp
-        if path.exists(): shutil.rmtree(path)
-        os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True); raise
 
 # %% ../nbs/01_world.ipynb #6f1b3992
 def save_world(world:World, path:str|Path, overwrite:bool=False)->Path:
@@ -265,7 +235,7 @@ def write_world_files(world:World, d:Path):
 def load_world(path:str|Path)->World:
     "Read a world written by `save_world`"
     path = Path(path)
-    _check((path/'world.json').exists(), 'path', f"{path} holds no world (no world.json)")
+    check((path/'world.json').exists(), 'path', f"{path} holds no world (no world.json)")
     meta = json.loads((path/'world.json').read_text())
     spec = WorldSpec.from_dict(meta['spec'])
     return World(spec, pd.read_parquet(path/'facts.parquet'), relations_table(spec))
