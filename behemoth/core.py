@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #85b4253d
 from __future__ import annotations
-import contextlib, json, os, platform, shutil, tempfile
+import contextlib, importlib, json, os, platform, shutil, tempfile
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
@@ -12,8 +12,8 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['VERSIONED', 'check', 'is_positive_int', 'spec_from_dict', 'atomic_dir', 'atomic_write', 'json_default', 'plain',
-           'write_json', 'read_json', 'Ragged', 'take_rows', 'concat_rows', 'pad_rows', 'seeded_sample', 'versions',
-           'environment']
+           'write_json', 'read_json', 'Ragged', 'take_rows', 'concat_rows', 'pad_rows', 'seeded_sample', 'lazy_module',
+           'versions', 'environment']
 
 # %% ../nbs/00_core.ipynb #47faf312
 def check(cond:bool, field:str, msg:str):
@@ -136,6 +136,15 @@ def seeded_sample(idx:np.ndarray, n:int|None, seed:int, *salt)->np.ndarray:
     "A sorted deterministic sample of `n` of `idx` (all of it when `n` is None or larger); salts pick independent draws"
     if n is None or len(idx) <= n: return idx
     return np.sort(np.random.default_rng([seed, *salt]).choice(idx, n, replace=False))
+
+# %% ../nbs/00_core.ipynb #c830fb25
+class lazy_module:
+    "A module imported on first attribute access"
+    def __init__(self, name:str): self._name, self._module = name, None
+    def __getattr__(self, k):
+        if self._module is None: self._module = importlib.import_module(self._name)
+        return getattr(self._module, k)
+    def __repr__(self): return f"lazy_module({self._name!r}{', loaded' if self._module is not None else ''})"
 
 # %% ../nbs/00_core.ipynb #3a43a234
 VERSIONED = ('torch', 'transformers', 'peft', 'tokenizers', 'numpy', 'pandas', 'scipy', 'safetensors', 'behemoth')

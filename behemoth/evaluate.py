@@ -6,18 +6,21 @@
 from __future__ import annotations
 import json
 from pathlib import Path
+from typing import Callable
 import numpy as np, pandas as pd
-import torch
 from .world import World
-from .core import check, is_positive_int
+from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab
 from .probes import Probes, make_probes, concat_probes, REFUSED
 from .edits import EditSet, EDIT_SPLITS
 from .model import candidate_logprobs, probe_metrics, relation_candidates, last_logprobs, evaluating
+torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['SCORE_COLUMNS', 'SUMMARY_METRICS', 'TIDY_COLUMNS', 'score_edit', 'untouched_probes', 'evaluate_edit', 'split_metrics',
-           'summarize', 'tidy', 'save_results', 'load_results', 'plot_splits', 'plot_summary']
+__all__ = ['torch', 'SCORE_COLUMNS', 'METRICS', 'NEAR', 'TIDY_COLUMNS', 'score_edit', 'untouched_probes', 'evaluate_edit',
+           'split_metrics', 'register_metric', 'summarize', 'mean_where', 'efficacy', 'generalization', 'ripple',
+           'utility', 'utility_drop', 'heldout', 'setting_columns', 'tidy', 'save_results', 'load_results',
+           'plot_splits', 'plot_summary']
 
 # %% ../nbs/11_evaluate.ipynb #d8b7fb9e
 SCORE_COLUMNS = ['split', 'distance', 'grammar', 'fact', 'relation', 'expected', 'old', 'propagated', 'pred', 'correct',
@@ -102,47 +105,82 @@ def split_metrics(scores:pd.DataFrame)->pd.DataFrame:
     order = {s: i for i, s in enumerate([*EDIT_SPLITS, 'untouched'])}
     return out.reset_index().sort_values('split', key=lambda s: s.map(order)).reset_index(drop=True)
 
-SUMMARY_METRICS = ('efficacy', 'generalization', 'locality_d1', 'locality_d2', 'locality_d3', 'ripple', 'utility', 'utility_drop', 'heldout')
+# %% ../nbs/11_evaluate.ipynb #66e0ba4d
+METRICS:dict = {}   # name -> function(scores) -> float, in registration order
 
-def summarize(scores:pd.DataFrame)->dict:
-    "The summary metrics of per-probe scores (NaN where the edit set has no such probes)"
-    mean = lambda m, c='correct': float(scores.loc[m, c].mean()) if m.any() else float('nan')
-    s, d = scores.split, scores.distance
-    out = dict(efficacy=mean(s == 'edited'), generalization=mean(s == 'edited_other_grammar'))
-    near = ~s.isin(['edited', 'edited_other_grammar', 'heldout_subjects', 'untouched'])
-    for k in (1, 2, 3): out[f'locality_d{k}'] = mean(near & (d == k))
-    out['ripple'] = mean(near & (scores.propagated != scores.expected), 'propagated_top')
-    out['utility'] = mean(s == 'untouched')
-    out['utility_drop'] = out['utility'] - mean(s == 'untouched', 'base_correct') if 'base_correct' in scores else float('nan')
-    out['heldout'] = mean(s == 'heldout_subjects')
-    return out
+def register_metric(name:str):
+    "Decorator registering `fn(scores) -> float` as the summary metric `name`"
+    check(isinstance(name, str) and name.isidentifier(), 'name', f"metric names are identifiers, got {name!r}")
+    def deco(fn:Callable):
+        METRICS[name] = fn
+        return fn
+    return deco
+
+def summarize(scores:pd.DataFrame, # per-probe scores (`evaluate_edit`)
+              metrics=None)->dict: # names of registered metrics; None: all of them
+    "The summary metrics of per-probe scores, keyed by name (NaN where the edit set has no such probes)"
+    names = list(METRICS) if metrics is None else list(metrics)
+    bad = [m for m in names if m not in METRICS]
+    check(not bad, 'metrics', f"unknown metric(s) {bad}; registered: {list(METRICS)}")
+    return {m: float(METRICS[m](scores)) for m in names}
+
+def mean_where(scores:pd.DataFrame, mask, column:str='correct')->float:
+    "Mean of `column` over the rows of `mask`, NaN when there are none"
+    return float(scores.loc[mask, column].mean()) if mask.any() else float('nan')
+
+# %% ../nbs/11_evaluate.ipynb #2a185750
+NEAR = ('edited', 'edited_other_grammar', 'heldout_subjects', 'untouched')   # splits that are not about locality
+
+@register_metric('efficacy')
+def efficacy(s): return mean_where(s, s.split == 'edited')
+@register_metric('generalization')
+def generalization(s): return mean_where(s, s.split == 'edited_other_grammar')
+def _locality(k):
+    def f(s): return mean_where(s, ~s.split.isin(NEAR) & (s.distance == k))
+    return f
+for _k in (1, 2, 3): register_metric(f'locality_d{_k}')(_locality(_k))
+@register_metric('ripple')
+def ripple(s): return mean_where(s, ~s.split.isin(NEAR) & (s.propagated != s.expected), 'propagated_top')
+@register_metric('utility')
+def utility(s): return mean_where(s, s.split == 'untouched')
+@register_metric('utility_drop')
+def utility_drop(s): return utility(s) - mean_where(s, s.split == 'untouched', 'base_correct') if 'base_correct' in s else float('nan')
+@register_metric('heldout')
+def heldout(s): return mean_where(s, s.split == 'heldout_subjects')
 
 # %% ../nbs/11_evaluate.ipynb #7adc4d15
-TIDY_COLUMNS = ['method', 'scope', 'rank', 'lr', 'layers', 'sequential', 'seed', 'edit_kind', 'n_edits', 'params', 'split', 'distance', 'metric', 'value']
+TIDY_COLUMNS = ['method', 'family', 'objective', 'scope', 'rank', 'lr', 'layers', 'sequential', 'seed', 'edit_kind', 'n_edits', 'params',
+                'split', 'distance', 'metric', 'value']
+
+def setting_columns(record:dict)->dict:
+    "The label columns of an edit's record: its label, method and the common hyperparameters (blank where a method has none)"
+    e = record['editor']
+    return dict(method=record['label'], family=e['method'], objective=e.get('objective', ''), scope=e.get('scope', ''), rank=e.get('rank', 0),
+                lr=e.get('lr', np.nan), layers=','.join(map(str, e['layers'])) if e.get('layers') else 'all',
+                sequential=bool(e.get('sequential', False)), seed=e.get('seed', 0), edit_kind=record['edit']['kind'],
+                n_edits=record['n_edits'], params=json.dumps(e, sort_keys=True))
 
 def tidy(scores:pd.DataFrame,     # per-probe scores (`evaluate_edit`)
          record:dict,              # the editor's record (`edit_model`)
          extra:dict|None=None)->pd.DataFrame: # more summary metrics (e.g. `behemoth.unlearn.unlearning_metrics`)
     "Long-format results: one row per split and metric, plus the summary metrics, labelled by the editor's record"
-    e, ed = record['editor'], record['edit']
     sm = split_metrics(scores).melt(id_vars=['split', 'distance'], var_name='metric', value_name='value')
-    more = dict(steps=record['steps'], seconds=record['seconds'], **(extra or {}))
-    su = pd.DataFrame(dict(split='summary', distance=-1, metric=[*SUMMARY_METRICS, *more], value=[*summarize(scores).values(), *more.values()]))
+    summary = {**summarize(scores), 'steps': record['steps'], 'seconds': record['seconds'], **(extra or {})}
+    su = pd.DataFrame(dict(split='summary', distance=-1, metric=list(summary), value=list(summary.values())))
     df = pd.concat([sm, su], ignore_index=True)
-    label = dict(method=record['label'], scope=e['scope'], rank=e['rank'] if e['method'] == 'lora' else 0, lr=e['lr'],
-                 layers=','.join(map(str, e['layers'])) if e['layers'] else 'all', sequential=e['sequential'], seed=e['seed'],
-                 edit_kind=ed['kind'], n_edits=record['n_edits'], params=json.dumps(e, sort_keys=True))
-    df = df.assign(**label, value=df.value.astype(float), distance=df.distance.astype(int))
+    df = df.assign(**setting_columns(record), value=df.value.astype(float), distance=df.distance.astype(int))
     return df[TIDY_COLUMNS]
 
 def save_results(df:pd.DataFrame, path:str|Path)->Path:
-    "Write a results table as CSV or Parquet, chosen by the suffix"
+    "Write a results table as CSV or Parquet, chosen by the suffix, atomically"
     path = Path(path)
     check(path.suffix in ('.csv', '.parquet'), 'path', f"results are written as .csv or .parquet, not {path.suffix or 'no suffix'!r}")
+    bad = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    check(bad is None, 'path', f"{path} is under {bad}, which is a file")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
-    (df.to_csv if path.suffix == '.csv' else df.to_parquet)(tmp, index=False)
-    tmp.replace(path)
+    try: (df.to_csv if path.suffix == '.csv' else df.to_parquet)(tmp, index=False); tmp.replace(path)
+    except BaseException: tmp.unlink(missing_ok=True); raise
     return path
 
 def load_results(path:str|Path)->pd.DataFrame:
@@ -162,9 +200,10 @@ def plot_splits(df:pd.DataFrame, metric:str='acc', ax=None):
     for t in ax.get_xticklabels(): t.set_ha('right')
     return ax
 
-def plot_summary(df:pd.DataFrame, metrics=SUMMARY_METRICS[:-1], ax=None):
-    "Heatmap of summary metrics (columns) by method (rows), averaged over seeds"
+def plot_summary(df:pd.DataFrame, metrics=None, ax=None):
+    "Heatmap of summary metrics (columns; default: every registered one but `heldout`) by method (rows), averaged over seeds"
     import seaborn as sns, matplotlib.pyplot as plt
+    metrics = [m for m in METRICS if m != 'heldout'] if metrics is None else metrics
     d = df[(df.split == 'summary') & df.metric.isin(metrics)].pivot_table(index='method', columns='metric', values='value', sort=False)
     d = d[[m for m in metrics if m in d]]
     if ax is None: _, ax = plt.subplots(figsize=(1 + 0.9 * d.shape[1], 0.5 + 0.45 * len(d)))

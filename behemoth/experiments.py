@@ -8,22 +8,22 @@ import contextlib, hashlib, json, re, tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 import numpy as np, pandas as pd
-import torch
 import matplotlib.pyplot as plt
 from .world import World, WorldSpec, world_spec
-from .core import check, is_positive_int, environment
+from .core import check, is_positive_int, environment, lazy_module
 from .vocab import Vocab
 from .corpus import CorpusSpec
 from .probes import make_probes
 from .edits import EditSpec, EditSet, make_edits
 from .model import load_model_dir, make_model, score_probes, relation_candidates
 from .train import TrainSpec, train, checkpoints, TRAINED_SPLITS
-from .edit import EditorSpec, edit_model
+from .edit import Method, make_editor, config_fields, get_method, edit_model
 from .evaluate import evaluate_edit, score_edit, tidy
 from .unlearn import train_oracle, unlearning_metrics
+torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'run_editors', 'summary_table',
+__all__ = ['torch', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'run_editors', 'summary_table',
            'change_summary', 'editors_with', 'lora_grid', 'fact_outcomes', 'exposure_bins', 'recall_over_training',
            'exposure_table', 'capacity_sweep', 'unlearn_methods', 'experiment_dirs', 'figure_name', 'save_figure',
            'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars', 'plot_locality', 'plot_splits',
@@ -116,13 +116,13 @@ def _edits(base:Base, edit)->EditSet:
 
 def run_editors(base:Base,               # the trained base
                 edit,                    # an `EditSet`, or an `EditSpec` (or dict of its fields) to make one
-                editors:list,            # `EditorSpec`s or dicts of their fields
+                editors:list,            # method configs, or flat dicts with `method` (`make_editor`)
                 utility_size:int|None=300, # untouched facts scored for utility
                 stats_dir=None,          # rome, memit: key statistics cache directory
                 **labels)->tuple[pd.DataFrame, pd.DataFrame]:
     "Edit `base` with each editor and evaluate it: (tidy results, weight changes), both labelled with `labels`"
     es = _edits(base, edit)
-    specs = [as_spec(EditorSpec, e) for e in editors]   # every spec is checked before the first edit runs
+    specs = [make_editor(e) for e in editors]   # every setting is checked before the first edit runs
     check(len(specs) > 0, 'editors', "no editors given")
     res, wc = [], []
     for s in specs:
@@ -148,8 +148,14 @@ def change_summary(changes:pd.DataFrame, by=('method',))->pd.DataFrame:
 
 # %% ../nbs/15_experiments.ipynb #d30f5957
 def editors_with(editors:list, **defaults)->list[dict]:
-    "The editors (`EditorSpec`s or dicts) as dicts, with `defaults` for the fields each leaves unset"
-    return [{**defaults, **(e.to_dict() if isinstance(e, EditorSpec) else dict(e))} for e in editors]
+    "The editors (configs or flat dicts) as flat dicts, with `defaults` for the fields each leaves unset and its method has"
+    out = []
+    for e in editors:
+        d = e.to_dict() if isinstance(e, Method) else dict(e)
+        cfg = make_editor(d)                                   # the method and its objective say which fields exist
+        known = set(cfg.to_dict())
+        out.append({**{k: v for k, v in defaults.items() if k in known}, **d})
+    return out
 
 def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
     "LoRA editors at every rank on every scope"
@@ -159,13 +165,13 @@ def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
 # %% ../nbs/15_experiments.ipynb #79432646
 def fact_outcomes(base:Base, edit, editor)->pd.DataFrame:
     "One row per edited fact: its exposure and dissent, the base model's and the edited model's probability of the true and new objects"
-    es, spec = _edits(base, edit), as_spec(EditorSpec, editor)
+    es, spec = _edits(base, edit), make_editor(editor)
     m, rec = edit_model(base.model, es, spec, vocab=base.vocab, world=base.world)
     p = es.probes.where(split='edited')
     p = p[(p.table.grammar == p.table.grammar.iloc[0]).to_numpy()]   # one probe per fact
     a, b = score_edit(m, p, base.vocab), score_edit(base.model, p, base.vocab)
     f = base.world.facts.iloc[a.fact.to_numpy()]
-    forget = spec.objective != 'descent'
+    forget = getattr(getattr(spec, 'objective', None), 'targets', 'edit') == 'true'
     out = pd.DataFrame(dict(fact=a.fact.to_numpy(), relation=a.relation.to_numpy(), repeats=f.repeats.to_numpy(),
                             n_minority=f.n_minority.to_numpy(), dissent=f.n_minority.to_numpy() > 0,
                             base_p_true=b.p_old.to_numpy(), base_known=(b.pred == b.old).to_numpy(),
@@ -224,7 +230,7 @@ def capacity_sweep(world=None, sizes=(100, 200), spec=None, corpus=None, cache:s
 def unlearn_methods(base:Base, edit, editors:list, utility_size:int|None=300, relearn_steps:int=50, **labels)->pd.DataFrame:
     "Tidy results, with the unlearning metrics against the oracle in the summary rows, of each unlearning editor"
     es = _edits(base, edit)
-    specs = [as_spec(EditorSpec, e) for e in editors]
+    specs = [make_editor(e) for e in editors]
     check(len(specs) > 0, 'editors', "no editors given")
     orc = oracle_of(base, es)
     out = []

@@ -4,22 +4,25 @@
 
 # %% ../nbs/12_locate.ipynb #887263aa
 from __future__ import annotations
-import contextlib, hashlib, json, time
+import contextlib, hashlib, json, math, time
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd
-import torch, torch.nn.functional as F
 from .world import World, make_world
-from .core import check, is_positive_int
+from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab, names
 from .probes import Probes, build_probes
 from .corpus import CorpusSpec, make_corpus, TokenStream
 from .edits import EditSet, truth_probes
-from .edit import EditorSpec, _token_losses, _on_top, _rows
+from .edit import Method, Outcome, register_method
+from .finetune import training_rows, targets_on_top, check_layers
 from .model import evaluating, pad_sequences
+torch = lazy_module('torch')
+F = lazy_module('torch.nn.functional')
 
 # %% auto #0
-__all__ = ['TRACE_KINDS', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer', 'key_statistics',
-           'rome_update', 'memit_update', 'locate_edit']
+__all__ = ['torch', 'F', 'TRACE_KINDS', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer',
+           'clear_key_statistics', 'key_statistics', 'ROME', 'MEMIT', 'rome_update', 'memit_update', 'rome', 'memit']
 
 # %% ../nbs/12_locate.ipynb #93e8b375
 def subject_last(probes:Probes, vocab:Vocab)->np.ndarray:
@@ -154,6 +157,10 @@ def critical_layer(model:torch.nn.Module, probes:Probes, vocab:Vocab,
 # %% ../nbs/12_locate.ipynb #30d05c2f
 _STATS = {}
 
+def clear_key_statistics():
+    "Forget the key statistics cached in memory (those in a `stats_dir` stay)"
+    _STATS.clear()
+
 def _fingerprint(model, layers, n_tokens:int, corpus:CorpusSpec, seq_len:int)->str:
     h = hashlib.sha1(json.dumps([sorted(layers), n_tokens, corpus.to_dict(), seq_len], default=str).encode())
     top = max(layers)
@@ -198,12 +205,62 @@ def key_statistics(model:torch.nn.Module,   # a causal LM
         tmp = path.with_suffix('.tmp'); torch.save(out, tmp); tmp.replace(path)
     return out
 
+# %% ../nbs/12_locate.ipynb #a82c12bd
+@dataclass(frozen=True)
+class ROME(Method):
+    "Rank-one model editing (Meng et al. 2022) of one MLP output projection"
+    layers:tuple|None=None         # the layer to edit (one); None: the critical layer of a causal trace
+    key_position:str='subject'     # where keys are read and values written: 'subject' (its last token, as in ROME) or 'last' (prompt token)
+    v_lr:float=0.5                 # Adam learning rate of the value (residual) update
+    v_steps:int=25                 # most optimisation steps of each value (ROME: 20-25)
+    kl_weight:float=0.0625         # weight of the KL term that keeps the subject's other predictions
+    v_decay:float=0.5              # weight of the squared norm of the value change, relative to the output's
+    clamp_norm:float=4.            # the value change is at most this many times the MLP output's norm
+    mom2_tokens:int=100_000        # corpus tokens behind the key second-moment statistics
+
+    def __post_init__(self):
+        if self.layers is not None: object.__setattr__(self, 'layers', tuple(np.atleast_1d(self.layers).tolist()))
+        super().__post_init__()
+    def validate(self):
+        Method.validate(self)
+        check(self.layers is None or (len(self.layers) and all(isinstance(l, int) and l >= 0 for l in self.layers)), 'layers',
+              f"must be non-negative layer indices, got {self.layers!r}")
+        check(self.name != 'rome' or self.layers is None or len(self.layers) == 1, 'layers', f"rome edits one layer, got {self.layers}")
+        check(self.key_position in ('subject', 'last'), 'key_position', f"must be 'subject' or 'last', got {self.key_position!r}")
+        for k in ('v_steps', 'mom2_tokens'): check(is_positive_int(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
+        for k in ('v_lr', 'clamp_norm'):
+            x = getattr(self, k)
+            check(isinstance(x, (int, float)) and math.isfinite(x) and x > 0, k, f"must be a positive number, got {x!r}")
+        for k in ('kl_weight', 'v_decay'):
+            x = getattr(self, k)
+            check(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0, k, f"must be a number >= 0, got {x!r}")
+    @property
+    def label(self)->str:
+        return self.name + (f"-L{','.join(map(str, self.layers))}" if self.layers else '') + ('-last' if self.key_position == 'last' else '') + (
+            '-seq' if getattr(self, 'sequential', False) else '')
+    def check(self, model, editset):
+        check_layers(model, self.layers)
+        if self.key_position == 'subject' and self.layers is not None and max(self.layers) >= model.config.num_hidden_layers - 1:
+            check(False, 'layers', f"a value written at the subject's token in the last layer ({max(self.layers)}) reaches no later position: "
+                  "choose a lower layer or key_position='last'")
+
+@dataclass(frozen=True)
+class MEMIT(ROME):
+    "Mass editing (Meng et al. 2023): many edits spread over a range of MLP output projections at once"
+    layers:tuple|None=None         # the layers to edit; None: the critical layer of a causal trace and the one below
+    mom2_weight:float=10.          # weight of the key second moment against the edited keys (lambda)
+    sequential:bool=False          # one edit after another instead of all at once
+    def validate(self):
+        ROME.validate(self)
+        check(isinstance(self.mom2_weight, (int, float)) and math.isfinite(self.mom2_weight) and self.mom2_weight > 0, 'mom2_weight',
+              f"must be a positive number, got {self.mom2_weight!r}")
+
 # %% ../nbs/12_locate.ipynb #d58e4614
 def _edit_rows(editset:EditSet, fact:int, vocab:Vocab, dev, position:str='subject')->tuple:
     "(ids, loss weights, key positions) of one edit's training rows: the subject's last token, or the prompt's last"
     t = editset.train.table
     p = editset.train[((t.role == 'edit') & (t.fact == fact)).to_numpy()]
-    ids, w, _, _ = _rows(p, EditorSpec(retain=False))
+    ids, w, _, _ = training_rows(p, retain=False)
     pos = subject_last(p, vocab) if position == 'subject' else np.diff(p.prompts.offsets) - 1
     return ids.to(dev), w.to(dev), torch.from_numpy(pos).to(dev)
 
@@ -219,7 +276,7 @@ def _kl_rows(world:World, vocab:Vocab, relation:int, subject:int, dev)->tuple|No
 def _last_logp(model, ids, lens)->torch.Tensor:
     return model(input_ids=ids, use_cache=False).logits[torch.arange(len(ids), device=ids.device), lens - 1].float().log_softmax(-1)
 
-def _value_delta(model, layer:int, rows:tuple, kl:tuple|None, spec:EditorSpec)->tuple[torch.Tensor, dict]:
+def _value_delta(model, layer:int, rows:tuple, kl:tuple|None, spec:ROME)->tuple[torch.Tensor, dict]:
     "The change `δ` of layer `layer`'s MLP output at the subject's last token that makes the model say the edit"
     ids, w, spos = rows
     mlp = _layer(model, layer).mlp
@@ -278,52 +335,64 @@ def _residual_at(model, l:int, rows:list)->torch.Tensor:
     "Each edit's mean residual stream after layer `l` at the subject's last token, (n, h)"
     return torch.stack([_at(model, _layer(model, l), r[0], r[2]).mean(0) for r in rows])
 
-def locate_edit(model:torch.nn.Module,  # the copy to edit, in place
-                editset:EditSet, spec:EditorSpec, vocab:Vocab,
-                world:World|None=None,  # the world (its corpus gives the key statistics); None: made from the edit set's spec
-                stats_dir=None)->tuple[list, list]:
-    "Edit `model` in place by ROME or MEMIT; returns the changed parameters' names and a record per value"
-    check(spec.method in ('rome', 'memit'), 'method', f"locate_edit makes rome and memit edits, not {spec.method!r}")
-    world = world or make_world(editset.world_spec)
-    dev = next(model.parameters()).device
+def _prepare(model, editset:EditSet, cfg:ROME, ctx)->tuple:
+    "(layers, key statistics, rows, KL rows, the trace when the layer was traced) of a ROME or MEMIT edit"
+    world, vocab, dev = ctx.world or make_world(editset.world_spec), ctx.vocab, ctx.device
     e = editset.edits[editset.edits.trained]
     traced = None
-    if spec.layers is None:
+    if cfg.layers is None:
         tp = truth_probes(editset, vocab)
-        crit, traced = critical_layer(model, tp[np.flatnonzero(tp.table.trained)[:10]], vocab, spec.key_position, seed=spec.seed)
-        layers = (crit,) if spec.method == 'rome' else tuple(range(max(0, crit - 1), crit + 1))
-    else: layers = tuple(sorted(spec.layers))
-    check(spec.key_position == 'last' or layers[-1] < model.config.num_hidden_layers - 1, 'layers',
+        crit, traced = critical_layer(model, tp[np.flatnonzero(tp.table.trained)[:10]], vocab, cfg.key_position, seed=cfg.seed)
+        layers = (crit,) if cfg.name == 'rome' else tuple(range(max(0, crit - 1), crit + 1))
+    else: layers = tuple(sorted(cfg.layers))
+    check(cfg.key_position == 'last' or layers[-1] < model.config.num_hidden_layers - 1, 'layers',
            f"a value written at the subject's token in the last layer ({layers[-1]}) reaches no later position: choose a lower layer or key_position='last'")
-    C = key_statistics(model, world, vocab, layers, n_tokens=spec.mom2_tokens, stats_dir=stats_dir)
-    rows = [_edit_rows(editset, int(f), vocab, dev, spec.key_position) for f in e.fact]
+    C = key_statistics(model, world, vocab, layers, n_tokens=cfg.mom2_tokens, stats_dir=ctx.stats_dir)
+    rows = [_edit_rows(editset, int(f), vocab, dev, cfg.key_position) for f in e.fact]
     # the KL prompts share the subject's key; at the last token the key is another relation's, so there is no KL term
-    kls = [_kl_rows(world, vocab, int(r), int(s), dev) if spec.key_position == 'subject' else None for r, s in zip(e.relation, e.subject)]
-    fits = []
-    if spec.method == 'rome':
-        l = layers[0]; W = _w_out(model, l).weight
-        for f, r, kl in zip(e.fact, rows, kls):
-            delta, info = _value_delta(model, l, r, kl, spec)
-            with torch.no_grad(): W += rome_update(_keys_at(model, l, [r])[0], delta, C[l].to(dev)).to(W.dtype)
-            top = bool(_on_top(model, r[0], r[1], dev).all())
-            fits.append(dict(fact=int(f), layers=[l], **{k: x for k, x in info.items() if k != 'stopped'}, value_stopped=info['stopped'],
-                             stopped='learned' if top else 'steps'))
-    else:
-        L = layers[-1]
-        chunks = [[i] for i in range(len(rows))] if spec.sequential else [list(range(len(rows)))]
-        for chunk in chunks:
-            rs = [rows[i] for i in chunk]
-            found = [_value_delta(model, L, rows[i], kls[i], spec) for i in chunk]
-            h = _residual_at(model, L, rs)
-            z = h + torch.stack([d for d, _ in found])
-            for j, l in enumerate(layers):
-                if j: h = _residual_at(model, L, rs)   # the lower layers' updates moved it
-                R = (z - h) / (len(layers) - j)
-                W = _w_out(model, l).weight
-                with torch.no_grad(): W += memit_update(_keys_at(model, l, rs), R, C[l].to(dev), spec.mom2_weight).to(W.dtype)
-            top = [bool(_on_top(model, r[0], r[1], dev).all()) for r in rs]
-            fits.append(dict(facts=[int(e.fact.iloc[i]) for i in chunk], layers=list(layers), steps=sum(i['steps'] for _, i in found),
-                             losses=[x for _, i in found for x in i['losses']], stopped='learned' if all(top) else 'steps',
-                             learned=int(sum(top)), delta_norm=float(np.mean([i['delta_norm'] for _, i in found]))))
+    kls = [_kl_rows(world, vocab, int(r), int(s), dev) if cfg.key_position == 'subject' else None for r, s in zip(e.relation, e.subject)]
+    return e, layers, C, rows, kls, traced
+
+def _outcome(model, layers, fits, traced, rows)->Outcome:
+    "The changed matrices and the fits (the trace, when the layer was traced, with the first)"
     if traced is not None: fits[0]['trace'] = traced.to_dict('records')
-    return [f"gpt_neox.layers.{l}.mlp.dense_4h_to_h.weight" for l in layers], fits
+    names = [f"gpt_neox.layers.{l}.mlp.dense_4h_to_h.weight" for l in layers]
+    return Outcome(names, fits, sum(len(r[0]) for r in rows), sum(_w_out(model, l).weight.numel() for l in layers))
+
+# %% ../nbs/12_locate.ipynb #a932ab3d
+@register_method('rome', ROME)
+def rome(model, editset:EditSet, cfg:ROME, ctx)->Outcome:
+    "Rank-one edits of one MLP output projection, one edit after another"
+    e, layers, C, rows, kls, traced = _prepare(model, editset, cfg, ctx)
+    dev, fits = ctx.device, []
+    l = layers[0]; W = _w_out(model, l).weight
+    for f, r, kl in zip(e.fact, rows, kls):
+        delta, info = _value_delta(model, l, r, kl, cfg)
+        with torch.no_grad(): W += rome_update(_keys_at(model, l, [r])[0], delta, C[l].to(dev)).to(W.dtype)
+        top = bool(targets_on_top(model, r[0], r[1], dev).all())
+        fits.append(dict(fact=int(f), layers=[l], **{k: x for k, x in info.items() if k != 'stopped'}, value_stopped=info['stopped'],
+                         stopped='learned' if top else 'steps'))
+    return _outcome(model, layers, fits, traced, rows)
+
+# %% ../nbs/12_locate.ipynb #94b2ffea
+@register_method('memit', MEMIT)
+def memit(model, editset:EditSet, cfg:MEMIT, ctx)->Outcome:
+    "Batched edits spread over a range of MLP output projections (or one edit after another, `sequential`)"
+    e, layers, C, rows, kls, traced = _prepare(model, editset, cfg, ctx)
+    dev, fits, L = ctx.device, [], layers[-1]
+    chunks = [[i] for i in range(len(rows))] if cfg.sequential else [list(range(len(rows)))]
+    for chunk in chunks:
+        rs = [rows[i] for i in chunk]
+        found = [_value_delta(model, L, rows[i], kls[i], cfg) for i in chunk]
+        h = _residual_at(model, L, rs)
+        z = h + torch.stack([d for d, _ in found])
+        for j, l in enumerate(layers):
+            if j: h = _residual_at(model, L, rs)   # the lower layers' updates moved it
+            R = (z - h) / (len(layers) - j)
+            W = _w_out(model, l).weight
+            with torch.no_grad(): W += memit_update(_keys_at(model, l, rs), R, C[l].to(dev), cfg.mom2_weight).to(W.dtype)
+        top = [bool(targets_on_top(model, r[0], r[1], dev).all()) for r in rs]
+        fits.append(dict(facts=[int(e.fact.iloc[i]) for i in chunk], layers=list(layers), steps=sum(i['steps'] for _, i in found),
+                         losses=[x for _, i in found for x in i['losses']], stopped='learned' if all(top) else 'steps',
+                         learned=int(sum(top)), delta_norm=float(np.mean([i['delta_norm'] for _, i in found]))))
+    return _outcome(model, layers, fits, traced, rows)

@@ -7,19 +7,19 @@ from __future__ import annotations
 import contextlib, inspect, json, shutil
 from pathlib import Path
 import numpy as np, pandas as pd
-import torch
 from .world import World, load_world, write_world_files
-from .core import atomic_dir, check, is_positive_int, json_default, plain, Ragged, pad_rows
+from .core import atomic_dir, check, is_positive_int, json_default, plain, read_json, Ragged, pad_rows, lazy_module
 from .vocab import Vocab, PAD, EOS, names, load_vocab, make_vocab, save_vocab
 from .probes import candidates
 from typing import TYPE_CHECKING
 if TYPE_CHECKING: from transformers import GPTNeoXConfig, GPTNeoXForCausalLM   # annotations only: transformers is imported where used
+torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['MODEL_PRESETS', 'TOKENIZER_FILES', 'WORLD_FILES', 'model_config', 'make_model', 'n_params', 'check_compatible',
-           'write_model_files', 'save_model_dir', 'load_model_dir', 'pad_sequences', 'relation_candidates',
-           'target_index', 'last_logprobs', 'evaluating', 'candidate_logprobs', 'probe_metrics', 'greedy_correct',
-           'score_probes']
+__all__ = ['torch', 'MODEL_PRESETS', 'TOKENIZER_FILES', 'WORLD_FILES', 'model_config', 'make_model', 'n_params',
+           'check_compatible', 'write_model_files', 'save_model_dir', 'load_model_dir', 'pad_sequences',
+           'relation_candidates', 'target_index', 'last_logprobs', 'evaluating', 'candidate_logprobs', 'probe_metrics',
+           'greedy_correct', 'score_probes']
 
 # %% ../nbs/08_model.ipynb #c388431e
 _PYTHIA = dict(rotary_pct=0.25, use_parallel_residual=True, tie_word_embeddings=False)
@@ -166,11 +166,15 @@ def load_model_dir(path:str|Path, # a directory written by `save_model_dir`
     from transformers import AutoModelForCausalLM
     path = Path(path)
     check((path/'config.json').exists(), 'path', f"{path} holds no model (no config.json)")
+    check((path/'model.safetensors').is_file(), 'path', f"{path} has a config.json but no weights (model.safetensors): an unfinished or damaged model directory")
     vocab = load_vocab(path)
-    with _quiet_hub(): model = AutoModelForCausalLM.from_pretrained(path).to(device).eval()
+    try:
+        with _quiet_hub(): model = AutoModelForCausalLM.from_pretrained(path).to(device).eval()
+    except Exception as e:   # safetensors' and transformers' own errors for damaged files
+        raise ValueError(f"path: cannot load the model in {path} ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else 'damaged weights'})") from None
     check_compatible(model, vocab)
     world = load_world(path) if all((path/f).exists() for f in WORLD_FILES) else None
-    record = json.loads((path/'record.json').read_text()) if (path/'record.json').exists() else {}
+    record = read_json(path/'record.json', 'record') if (path/'record.json').exists() else {}
     return model, world, vocab, record
 
 # %% ../nbs/08_model.ipynb #06fe2ecc

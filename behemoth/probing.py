@@ -5,17 +5,19 @@
 # %% ../nbs/14_probing.ipynb #127ef050
 from __future__ import annotations
 import numpy as np, pandas as pd
-import torch, torch.nn.functional as F
 from .world import World
-from .core import check, is_positive_int
+from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab
 from .probes import Probes, build_probes
 from .edits import EditSet
 from .model import evaluating
 from .locate import subject_last
+torch = lazy_module('torch')
+F = lazy_module('torch.nn.functional')
 
 # %% auto #0
-__all__ = ['POSITIONS', 'hidden_states', 'fit_probe', 'predict_probe', 'probe_layers', 'probe_edit', 'plot_probe_edit']
+__all__ = ['torch', 'F', 'POSITIONS', 'hidden_states', 'fit_probe', 'predict_probe', 'probe_layers', 'probe_edit',
+           'plot_probe_edit']
 
 # %% ../nbs/14_probing.ipynb #4317e495
 POSITIONS = ('subject', 'last')

@@ -8,17 +8,18 @@ import contextlib, json, math, os, re, shutil, sys, tempfile, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
-import torch, torch.nn.functional as F
 from .world import World, WorldSpec, make_world
-from .core import atomic_dir, check, is_positive_int, spec_from_dict, json_default, plain, environment
+from .core import atomic_dir, check, is_positive_int, spec_from_dict, json_default, plain, read_json, environment, lazy_module
 from .vocab import Vocab, make_vocab, load_world_dir
 from .corpus import CorpusSpec, make_corpus, TokenStream
 from .probes import Probes, make_probes, PROBE_GRAMMARS
 from .model import MODEL_PRESETS, model_config, make_model, n_params, score_probes, relation_candidates, write_model_files
+torch = lazy_module('torch')
+F = lazy_module('torch.nn.functional')
 
 # %% auto #0
-__all__ = ['TRAINED_SPLITS', 'TrainSpec', 'lr_at', 'resolve_world', 'eval_grammars', 'without_facts', 'recall_table', 'recall_of',
-           'capacity', 'checkpoints', 'train', 'train_summary']
+__all__ = ['torch', 'F', 'TRAINED_SPLITS', 'TrainSpec', 'lr_at', 'resolve_world', 'eval_grammars', 'without_facts',
+           'recall_table', 'recall_of', 'capacity', 'checkpoints', 'Run', 'train', 'train_summary']
 
 # %% ../nbs/09_train.ipynb #e9a10094
 @dataclass(frozen=True)
@@ -218,6 +219,9 @@ def _loss(model:torch.nn.Module, x:torch.Tensor)->torch.Tensor:
 # %% ../nbs/09_train.ipynb #af0d6fdb
 def _check_out(out:Path, resume:bool, overwrite:bool):
     check(not (resume and overwrite), 'resume', "give resume or overwrite, not both")
+    bad = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    check(bad is None, 'out_dir', f"{out} is under {bad}, which is a file")
+    check(not out.exists() or out.is_dir(), 'out_dir', f"{out} is a file, not a model directory")
     if not out.exists() or overwrite: return
     check(resume, 'out_dir', f"{out} exists (pass overwrite=True / --overwrite to replace it, or resume=True / --resume to continue it)")
     check(not (out/'config.json').exists(), 'resume', f"{out} already holds a finished model")
@@ -228,7 +232,160 @@ def _evaluate(model, probes, cands, dev, amp, batch_size=1024):
     sc = score_probes(model, ids, lens, probes.table.relation.to_numpy(), probes.targets, cands, batch_size=batch_size, device=dev, amp=amp)
     return recall_table(sc, probes), sc
 
-# %% ../nbs/09_train.ipynb #62599527
+# %% ../nbs/09_train.ipynb #4fc01f27
+@dataclass
+class Run:
+    "The state of a training run on one rank: what it trains, where, and how far it has got"
+    spec:TrainSpec; corpus:CorpusSpec; world:World; vocab:Vocab; out:Path
+    exclude:list; grammars:tuple; probes:Probes; cands:list; meta:dict
+    dev:object; rank:int; ws:int; cfg:object; data:object
+    model:object; opt:object; stream:TokenStream
+    step:int=0; tokens:int=0; elapsed:float=0.; log_lines:int=0
+    history:list=field(default_factory=list)
+    log:object=None; fwd:object=None; ddp:object=None; amp:object=None
+    def emit(self, rec:dict):
+        "Append a record to the run's history and (rank 0) to log.jsonl"
+        self.history.append(rec)
+        if self.log is not None: self.log.write(json.dumps(rec, default=json_default) + '\n'); self.log.flush()
+        self.log_lines += 1
+
+# %% ../nbs/09_train.ipynb #1f6b9d52
+def _setup(world, out, spec:TrainSpec, corpus:CorpusSpec, vocab, resume:bool, overwrite:bool, exclude)->Run:
+    world, vocab = resolve_world(world, vocab)
+    exclude = sorted({int(f) for f in np.atleast_1d(exclude if exclude is not None else [])})   # `without_facts` checks them
+    cfg = model_config(vocab, spec.preset, max_position_embeddings=max(512, spec.seq_len), **spec.model)
+    dev = _device(spec, int(os.environ.get('LOCAL_RANK', '0')))
+    rank, ws = _distributed(dev)
+    check(spec.batch_size % (ws * spec.grad_accum) == 0, 'batch_size',
+          f"{spec.batch_size} sequences cannot be split over {ws} ranks x {spec.grad_accum} accumulation steps")
+    out = Path(out)
+    _check_out(out, resume, overwrite)
+    data = make_corpus(without_facts(world, exclude), corpus, vocab=vocab)
+    grammars = eval_grammars(spec, corpus, world)
+    probes = _kept(make_probes(world, vocab, grammars, max_per_split=spec.eval_per_split, seed=world.spec.seed), exclude)
+    meta = dict(world=world.spec.to_dict(), corpus=corpus.to_dict(), train=spec.to_dict(), exclude=exclude)
+    model = make_model(cfg, spec.seed).to(dev).train()
+    run = Run(spec, corpus, world, vocab, out, exclude, grammars, probes, relation_candidates(vocab), meta, dev, rank, ws, cfg, data,
+              model, _optimizer(model, spec, dev), TokenStream(data, spec.batch_size, spec.seq_len))
+    ckpts = checkpoints(out) if resume else []
+    if ckpts: _restore(run, ckpts[-1])
+    return run
+
+def _restore(run:Run, ckpt:Path):
+    "Continue `run` from a checkpoint of the same trajectory"
+    _check_resumable(read_json(ckpt/'meta.json', 'resume'), run.world, run.corpus, run.spec, ckpt, run.exclude)
+    try: st = torch.load(ckpt/'state.pt', map_location=run.dev, weights_only=False)
+    except Exception as e: raise ValueError(f"resume: {ckpt} cannot be read ({type(e).__name__}); delete it to resume from an earlier checkpoint") from None
+    run.model.load_state_dict(st['model']); run.opt.load_state_dict(st['optimizer']); run.stream.load_state_dict(st['stream'])
+    run.step, run.tokens, run.elapsed, run.log_lines, run.history = st['step'], st['tokens'], st['elapsed'], st['log_lines'], st['history']
+    torch.random.set_rng_state(st['rng'])
+
+# %% ../nbs/09_train.ipynb #cd059b3b
+def _start(run:Run, overwrite:bool, resumed:bool):
+    spec, dev = run.spec, run.dev
+    if dev.type == 'cuda' and spec.tf32: torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
+    run.ddp = torch.nn.parallel.DistributedDataParallel(run.model, device_ids=[dev.index] if dev.type == 'cuda' else None) if run.ws > 1 else None
+    run.fwd = run.ddp or run.model
+    if spec.compile: run.fwd = torch.compile(run.fwd)
+    run.amp = torch.autocast('cuda', torch.bfloat16) if dev.type == 'cuda' and spec.amp else contextlib.nullcontext()
+    if run.ws > 1: torch.distributed.barrier()   # every rank has checked `out` before rank 0 touches it
+    if run.rank != 0: return
+    if overwrite and run.out.exists(): shutil.rmtree(run.out)
+    run.out.mkdir(parents=True, exist_ok=True)
+    lp = run.out/'log.jsonl'
+    if lp.exists(): lp.write_text(''.join(lp.read_text().splitlines(keepends=True)[:run.log_lines] if resumed else []))
+    run.log = open(lp, 'a')
+
+# %% ../nbs/09_train.ipynb #af1fa780
+def _step(run:Run)->tuple:
+    spec, ws = run.spec, run.ws
+    per_rank = spec.batch_size // ws
+    t0 = time.perf_counter()
+    x = next(run.stream)[run.rank * per_rank:(run.rank + 1) * per_rank].to(run.dev, non_blocking=True)
+    data = time.perf_counter() - t0
+    for g in run.opt.param_groups: g['lr'] = lr_at(spec, run.step)
+    total = 0.
+    for i, mb in enumerate(x.split(per_rank // spec.grad_accum)):
+        sync = contextlib.nullcontext() if run.ddp is None or i == spec.grad_accum - 1 else run.ddp.no_sync()
+        with sync:
+            with run.amp: loss = _loss(run.fwd, mb) / spec.grad_accum
+            loss.backward()
+        total = total + loss.detach()
+    gn = torch.nn.utils.clip_grad_norm_(run.model.parameters(), spec.clip if spec.clip > 0 else float('inf'))
+    run.opt.step(); run.opt.zero_grad(set_to_none=True)
+    run.step += 1; run.tokens += spec.batch_size * spec.seq_len
+    return total, gn, data
+
+# %% ../nbs/09_train.ipynb #de6c1a09
+def _evaluate_recall(run:Run)->dict:
+    table = _evaluate(run.model, run.probes, run.cands, run.dev, run.spec.amp)[0] if run.rank == 0 else None
+    rec = dict(kind='eval', step=run.step, tokens=run.tokens, recall=_broadcast(recall_of(table) if run.rank == 0 else 0., run.dev, run.ws),
+               table=table.to_dict('records') if run.rank == 0 else None)
+    run.emit(rec); run.model.train()
+    return rec
+
+def _checkpoint(run:Run):
+    if run.rank == 0:
+        state = dict(model=run.model.state_dict(), optimizer=run.opt.state_dict(), stream=run.stream.state_dict(), step=run.step,
+                     tokens=run.tokens, elapsed=run.elapsed, log_lines=run.log_lines, history=run.history, rng=torch.random.get_rng_state())
+        _save_checkpoint(run.out, state, run.meta, run.spec.keep)
+    if run.ws > 1: torch.distributed.barrier()
+
+# %% ../nbs/09_train.ipynb #beb5b14b
+def _loop(run:Run, progress:bool, callback)->str:
+    from tqdm.auto import tqdm
+    spec, dev = run.spec, run.dev
+    bar = tqdm(total=spec.steps, initial=run.step, disable=not progress or run.rank != 0, unit='step', dynamic_ncols=True, file=sys.stderr)
+    stopped, last_eval, last_loss = 'steps', None, None
+    win_loss, win_steps, win_data, win_time = torch.zeros((), device=dev), 0, 0., 0.
+    last = spec.steps if spec.stop_at is None else min(spec.stop_at, spec.steps)
+    try:
+        while run.step < last:
+            t0 = time.perf_counter()
+            lr = lr_at(spec, run.step)
+            loss, gn, data = _step(run)
+            win_loss += loss; win_steps += 1
+            if dev.type == 'cuda' and (run.step % spec.log_every == 0 or run.step == last): torch.cuda.synchronize(dev)
+            t2 = time.perf_counter()
+            win_data += data; win_time += t2 - t0; run.elapsed += t2 - t0
+            if run.step % spec.log_every == 0 or run.step == last:
+                last_loss = dict(kind='train', step=run.step, tokens=run.tokens, loss=_mean(win_loss / win_steps, run.ws), lr=lr, grad_norm=float(gn),
+                                 tokens_per_s=win_steps * spec.batch_size * spec.seq_len / win_time, data_frac=win_data / win_time, elapsed=run.elapsed)
+                run.emit(last_loss)
+                win_loss.zero_(); win_steps, win_data, win_time = 0, 0., 0.
+            bar.update(1)
+            done = run.step == last
+            if spec.eval_every and run.step % spec.eval_every == 0 and not done:
+                last_eval = _evaluate_recall(run)
+                if spec.target_recall is not None and last_eval['recall'] >= spec.target_recall: stopped = 'target_recall'
+            bar.set_postfix(loss=f"{last_loss['loss']:.3f}" if last_loss else '-', recall=f"{last_eval['recall']:.3f}" if last_eval else '-', refresh=False)
+            if spec.save_every and run.step % spec.save_every == 0 and not done and stopped == 'steps': _checkpoint(run)
+            if callback is not None: callback(run.step, run.history)
+            if stopped != 'steps': break
+    finally:
+        bar.close()
+        if run.log is not None: run.log.close()
+    return 'stop_at' if stopped == 'steps' and last < spec.steps else stopped
+
+# %% ../nbs/09_train.ipynb #cedd8bd3
+def _final_record(run:Run, stopped:str)->dict:
+    t_eval = time.perf_counter()
+    model, spec = run.model.eval(), run.spec
+    final = _kept(make_probes(run.world, run.vocab, run.grammars, seed=run.world.spec.seed), run.exclude)
+    table, sc = _evaluate(model, final, run.cands, run.dev, spec.amp)
+    first = (final.table.grammar == run.grammars[0]).to_numpy()   # capacity counts each fact once, in the first grammar
+    trains = [h for h in run.history if h['kind'] == 'train']
+    m = run.meta
+    return dict(format='behemoth-train/1', world=m['world'], corpus=m['corpus'], train=m['train'],
+                model=dict(preset=spec.preset, vocab_size=run.cfg.vocab_size, params=n_params(model), params_non_embedding=n_params(model, embeddings=False)),
+                exclude=run.exclude, steps=run.step, tokens=run.tokens, epochs=run.tokens / run.data.expected_tokens, stopped=stopped,
+                train_seconds=run.elapsed, tokens_per_s=run.tokens / max(run.elapsed, 1e-9),
+                data_frac=float(np.mean([h['data_frac'] for h in trains])) if trains else None,
+                loss=trains[-1]['loss'] if trains else None, recall=recall_of(table), eval_grammars=run.grammars,
+                table=table.to_dict('records'), capacity=capacity(sc[first], final[first], run.vocab, model),
+                eval_seconds=time.perf_counter() - t_eval, device=str(run.dev), world_size=run.ws, **environment())
+
+# %% ../nbs/09_train.ipynb #b6244ef0
 def train(world:World|WorldSpec|str|Path,  # the world: a `World`, a `WorldSpec`, or a world directory
           out:str|Path,                    # the model directory to write (it holds the log and checkpoints while training)
           spec:TrainSpec|None=None,        # how to train; None: `TrainSpec()`
@@ -239,134 +396,15 @@ def train(world:World|WorldSpec|str|Path,  # the world: a `World`, a `WorldSpec`
           progress:bool=True,              # show a progress bar (rank 0)
           callback=None,                   # called as `callback(step, logs)` after every optimizer step
           exclude=None)->dict:             # fact ids left out of the corpus and of recall (the retrained oracle of unlearning)
-    "Pretrain a model on `world`'s corpus and write it to the model directory `out`; returns the training record"
-    spec, corpus = spec or TrainSpec(), corpus or CorpusSpec()
-    world, vocab = resolve_world(world, vocab)
-    exclude = sorted({int(f) for f in np.atleast_1d(exclude if exclude is not None else [])})   # `without_facts` checks them
-    cfg = model_config(vocab, spec.preset, max_position_embeddings=max(512, spec.seq_len), **spec.model)
-    dev = _device(spec, int(os.environ.get('LOCAL_RANK', '0')))
-    rank, ws = _distributed(dev)
-    check(spec.batch_size % (ws * spec.grad_accum) == 0, 'batch_size',
-           f"{spec.batch_size} sequences cannot be split over {ws} ranks x {spec.grad_accum} accumulation steps")
-    out = Path(out)
-    _check_out(out, resume, overwrite)
-    ckpts = checkpoints(out) if resume else []
-    c = make_corpus(without_facts(world, exclude), corpus, vocab=vocab)
-    grammars = eval_grammars(spec, corpus, world)
-    probes = _kept(make_probes(world, vocab, grammars, max_per_split=spec.eval_per_split, seed=world.spec.seed), exclude)
-    cands = relation_candidates(vocab)
-    meta = dict(world=world.spec.to_dict(), corpus=corpus.to_dict(), train=spec.to_dict(), exclude=exclude)
-
-    model = make_model(cfg, spec.seed).to(dev).train()
-    opt = _optimizer(model, spec, dev)
-    stream = TokenStream(c, spec.batch_size, spec.seq_len)
-    step, tokens, elapsed, log_lines, history = 0, 0, 0., 0, []
-    if ckpts:
-        _check_resumable(json.loads((ckpts[-1]/'meta.json').read_text()), world, corpus, spec, ckpts[-1], exclude)
-        st = torch.load(ckpts[-1]/'state.pt', map_location=dev, weights_only=False)
-        model.load_state_dict(st['model']); opt.load_state_dict(st['optimizer']); stream.load_state_dict(st['stream'])
-        step, tokens, elapsed, log_lines, history = st['step'], st['tokens'], st['elapsed'], st['log_lines'], st['history']
-        torch.random.set_rng_state(st['rng'])
-    if dev.type == 'cuda' and spec.tf32: torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = True
-    ddp = torch.nn.parallel.DistributedDataParallel(model, device_ids=[dev.index] if dev.type == 'cuda' else None) if ws > 1 else None
-    fwd = ddp or model
-    if spec.compile: fwd = torch.compile(fwd)
-    amp = torch.autocast('cuda', torch.bfloat16) if dev.type == 'cuda' and spec.amp else contextlib.nullcontext()
-    per_rank, micro = spec.batch_size // ws, spec.batch_size // ws // spec.grad_accum
-    rows = slice(rank * per_rank, (rank + 1) * per_rank)
-
-    if ws > 1: torch.distributed.barrier()   # every rank has checked `out` before rank 0 touches it
-    log = None
-    if rank == 0:
-        if overwrite and out.exists(): shutil.rmtree(out)
-        out.mkdir(parents=True, exist_ok=True)
-        lp = out/'log.jsonl'
-        if lp.exists():   # drop what was logged after the checkpoint: the resumed run logs it again
-            lines = lp.read_text().splitlines(keepends=True)[:log_lines] if ckpts else []
-            lp.write_text(''.join(lines))
-        log = open(lp, 'a')
-    def emit(rec:dict):
-        nonlocal log_lines
-        history.append(rec)
-        if log is not None: log.write(json.dumps(rec, default=json_default) + '\n'); log.flush()
-        log_lines += 1
-
-    def evaluate():   # rank 0 scores; every rank learns the recall (it decides early stopping)
-        table = _evaluate(model, probes, cands, dev, spec.amp)[0] if rank == 0 else None
-        rec = dict(kind='eval', step=step, tokens=tokens, recall=_broadcast(recall_of(table) if rank == 0 else 0., dev, ws),
-                   table=table.to_dict('records') if rank == 0 else None)
-        emit(rec); model.train()
-        return rec
-    def show():
-        bar.set_postfix(loss=f"{last_loss['loss']:.3f}" if last_loss else '-', recall=f"{last_eval['recall']:.3f}" if last_eval else '-',
-                        tok_s=f"{last_loss['tokens_per_s']:,.0f}" if last_loss else '-', refresh=False)
-
-    from tqdm.auto import tqdm
-    bar = tqdm(total=spec.steps, initial=step, disable=not progress or rank != 0, unit='step', dynamic_ncols=True, file=sys.stderr)
-    stopped, last_eval, last_loss = 'steps', None, None
-    win_loss, win_steps, win_data, win_time = torch.zeros((), device=dev), 0, 0., 0.
-    try:
-        last = spec.steps if spec.stop_at is None else min(spec.stop_at, spec.steps)
-        while step < last:
-            t0 = time.perf_counter()
-            x = next(stream)[rows].to(dev, non_blocking=True)
-            t1 = time.perf_counter()
-            lr = lr_at(spec, step)
-            for g in opt.param_groups: g['lr'] = lr
-            for i, mb in enumerate(x.split(micro)):
-                sync = contextlib.nullcontext() if ddp is None or i == spec.grad_accum - 1 else ddp.no_sync()
-                with sync:
-                    with amp: loss = _loss(fwd, mb) / spec.grad_accum
-                    loss.backward()
-                win_loss += loss.detach()
-            gn = torch.nn.utils.clip_grad_norm_(model.parameters(), spec.clip if spec.clip > 0 else float('inf'))
-            opt.step(); opt.zero_grad(set_to_none=True)
-            step += 1; tokens += spec.batch_size * spec.seq_len; win_steps += 1
-            if dev.type == 'cuda' and (step % spec.log_every == 0 or step == last): torch.cuda.synchronize(dev)
-            t2 = time.perf_counter()
-            win_data += t1 - t0; win_time += t2 - t0; elapsed += t2 - t0
-            if step % spec.log_every == 0 or step == last:
-                rec = dict(kind='train', step=step, tokens=tokens, loss=_mean(win_loss / win_steps, ws), lr=lr, grad_norm=float(gn),
-                           tokens_per_s=win_steps * spec.batch_size * spec.seq_len / win_time, data_frac=win_data / win_time, elapsed=elapsed)
-                emit(rec); last_loss = rec; show()
-                win_loss.zero_(); win_steps, win_data, win_time = 0, 0., 0.
-            bar.update(1)
-            done = step == last
-            if spec.eval_every and step % spec.eval_every == 0 and not done:
-                last_eval = evaluate(); show()
-                if spec.target_recall is not None and last_eval['recall'] >= spec.target_recall: stopped = 'target_recall'
-            if spec.save_every and step % spec.save_every == 0 and not done and stopped == 'steps':
-                if rank == 0:
-                    state = dict(model=model.state_dict(), optimizer=opt.state_dict(), stream=stream.state_dict(), step=step,
-                                 tokens=tokens, elapsed=elapsed, log_lines=log_lines, history=history, rng=torch.random.get_rng_state())
-                    _save_checkpoint(out, state, meta, spec.keep)
-                if ws > 1: torch.distributed.barrier()
-            if callback is not None: callback(step, history)
-            if stopped != 'steps': break
-    finally:
-        bar.close()
-        if log is not None: log.close()
-    if stopped == 'steps' and last < spec.steps: stopped = 'stop_at'
-    t_eval = time.perf_counter()
-    model.eval()
+    "Pretrain a model on `world`'s corpus and write it to the model directory `out`; returns the training record (None on ranks > 0)"
+    run = _setup(world, out, spec or TrainSpec(), corpus or CorpusSpec(), vocab, resume, overwrite, exclude)
+    _start(run, overwrite, resumed=run.step > 0)
+    stopped = _loop(run, progress, callback)
     record = None
-    if rank == 0:
-        final = _kept(make_probes(world, vocab, grammars, seed=world.spec.seed), exclude)
-        table, sc = _evaluate(model, final, cands, dev, spec.amp)
-        first = (final.table.grammar == grammars[0]).to_numpy()   # capacity counts each fact once, in the first grammar
-        trains = [h for h in history if h['kind'] == 'train']
-        record = dict(format='behemoth-train/1', world=meta['world'], corpus=meta['corpus'], train=meta['train'],
-                      model=dict(preset=spec.preset, vocab_size=cfg.vocab_size, params=n_params(model),
-                                 params_non_embedding=n_params(model, embeddings=False)),
-                      exclude=exclude, steps=step, tokens=tokens, epochs=tokens / c.expected_tokens, stopped=stopped,
-                      train_seconds=elapsed, tokens_per_s=tokens / max(elapsed, 1e-9),
-                      data_frac=float(np.mean([h['data_frac'] for h in trains])) if trains else None,
-                      loss=trains[-1]['loss'] if trains else None, recall=recall_of(table), eval_grammars=grammars,
-                      table=table.to_dict('records'), capacity=capacity(sc[first], final[first], vocab, model),
-                      eval_seconds=time.perf_counter() - t_eval, device=str(dev), world_size=ws,
-                      **environment())
-        _finish(model, out, world, vocab, record)
-    if ws > 1: torch.distributed.barrier()
+    if run.rank == 0:
+        record = _final_record(run, stopped)
+        _finish(run.model, run.out, run.world, run.vocab, record)
+    if run.ws > 1: torch.distributed.barrier()
     return record
 
 # %% ../nbs/09_train.ipynb #2dec246a

@@ -8,22 +8,24 @@ import copy, math
 from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd
-import torch
 from .world import World
-from .core import check, is_positive_int
+from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab
 from .probes import Probes, build_probes
 from .corpus import CorpusSpec
 from .edits import EditSet, check_world, truth_probes
 from .model import candidate_logprobs, relation_candidates, load_model_dir
 from .train import TrainSpec, train
-from .edit import EditorSpec, _rows, _fit
+from .finetune import FineTune, training_rows, fit
+torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['oracle_specs', 'forgotten_facts', 'train_oracle', 'truth_ratios', 'ks_2samp', 'relearn_pool', 'relearn',
-           'unlearning_metrics']
+__all__ = ['torch', 'FORGETTING_KINDS', 'oracle_specs', 'forgotten_facts', 'train_oracle', 'truth_ratios', 'ks_2samp',
+           'relearn_pool', 'relearn', 'unlearning_metrics']
 
 # %% ../nbs/13_unlearn.ipynb #801db7d0
+FORGETTING_KINDS = ('refusal', 'forget_relation')   # edit sets whose facts are unlearned
+
 def oracle_specs(record:dict)->tuple[TrainSpec, CorpusSpec]:
     "The training and corpus specs that repeat the run of a training `record`, stopping at the step it stopped at"
     check(record.get('format') == 'behemoth-train/1', 'record', "need the training record of a trained model (its record.json)")
@@ -39,6 +41,9 @@ def train_oracle(base:str|Path,          # the trained base model's directory
                  out:str|Path,           # the oracle's model directory
                  overwrite:bool=False, progress:bool=False)->dict:
     "Retrain the base model from scratch without the edit set's facts: the exact counterfactual of unlearning them"
+    check(editset.spec.kind in FORGETTING_KINDS, 'editset',
+          f"the oracle of unlearning leaves forgotten facts out, but a {editset.spec.kind!r} edit set teaches new ones; "
+          f"it takes a forgetting edit set ({', '.join(FORGETTING_KINDS)})")
     _, world, vocab, rec = load_model_dir(base)
     check(world is not None, 'base', f"{base} records no world")
     check_world(editset, world)
@@ -109,14 +114,14 @@ def relearn(model:torch.nn.Module, editset:EditSet, world:World, vocab:Vocab,
     check(len(pool) > 0, 'editset', "the forgotten facts' relation has no other facts to relearn from")
     pick = np.sort(np.random.default_rng([seed, 0x2E1EA2]).choice(pool, min(n_facts, len(pool)), replace=False))
     p = build_probes(vocab, 'default', f.relation.to_numpy()[pick], f.subject.to_numpy()[pick], f.object.to_numpy()[pick], role='edit', fact=pick)
-    spec = EditorSpec(lr=lr, steps=steps, early_stop=False, retain=False, seed=seed)
-    ids, w, role, _ = _rows(p, spec)
+    cfg = FineTune(lr=lr, steps=steps, early_stop=False, retain=False, seed=seed)
+    rows = training_rows(p, retain=False)
     dev = next(model.parameters()).device
     m = copy.deepcopy(model).to(dev)
     if hasattr(m, 'merge_and_unload'): m = m.merge_and_unload()
     for q in m.parameters(): q.requires_grad_(True)
     params = [q for q in m.parameters() if q.requires_grad]
-    _fit(m, params, ids, w, role, spec, dev)
+    fit(m, params, rows, cfg, dev)
     fp = truth_probes(editset, vocab)
     return dict(relearn_before=float(truth_ratios(model, fp, vocab).on_top.mean()), relearn_after=float(truth_ratios(m, fp, vocab).on_top.mean()))
 

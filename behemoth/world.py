@@ -105,7 +105,7 @@ def world_spec(preset:str|None=None, # a key of `WORLD_PRESETS`, or None for the
                **overrides)->WorldSpec:
     "A `WorldSpec` from a preset with any field overridden"
     if preset is not None: check(preset in WORLD_PRESETS, 'preset', f"unknown world preset {preset!r}; choose one of {sorted(WORLD_PRESETS)}")
-    return WorldSpec(**{**WORLD_PRESETS.get(preset, {}), **overrides})
+    return WorldSpec.from_dict({**WORLD_PRESETS.get(preset, {}), **overrides})
 
 # %% ../nbs/01_world.ipynb #aae07322
 def relations_table(spec:WorldSpec)->pd.DataFrame:

@@ -18,9 +18,10 @@ from behemoth.vocab import make_vocab
 from behemoth.edits import EditSpec, make_edits, load_edits
 from behemoth.model import load_model_dir
 from behemoth.train import TrainSpec, train
-from behemoth.edit import EditorSpec, edit_model
+from behemoth.edit import edit_model
+from behemoth.locate import clear_key_statistics
 from behemoth.evaluate import evaluate_edit, summarize
-from behemoth.cli import DEMO_TRAIN, DEMO_EDITORS
+from behemoth.demo import DEMO_TRAIN, DEMO_EDITORS
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -34,16 +35,15 @@ def main():
         model, world, vocab, rec = load_model_dir(a.model)
         es = load_edits(a.edits) if a.edits else make_edits(world, vocab, EditSpec(n=10))
         rows = []
-        from behemoth.locate import _STATS
-        _STATS.clear()
+        clear_key_statistics()
         runs = [(kw, '') for kw in DEMO_EDITORS if kw.get('method') not in ('rome', 'memit')]
         for kw in (dict(method='rome'), dict(method='rome', key_position='last'), dict(method='memit', key_position='last')):
             runs += [(kw, 'cold'), (kw, 'cached')]
-        runs += [(dict(objective=o, lr=1e-3), '') for o in ('ascent', 'difference', 'npo')]
+        runs += [(dict(method='ft', objective=o, lr=1e-3), '') for o in ('ascent', 'difference', 'npo')]
         for kw, stats in runs:
-            if stats == 'cold': _STATS.clear()
+            if stats == 'cold': clear_key_statistics()
             t0 = time.perf_counter()
-            edited, r = edit_model(model, es, EditorSpec(**kw), vocab=vocab, world=world)
+            edited, r = edit_model(model, es, kw, vocab=vocab, world=world)
             t1 = time.perf_counter()
             s = summarize(evaluate_edit(edited, model, es, vocab, world=world))
             rows.append(dict(editor=r['label'], stats=stats, edits=r['n_edits'], steps=r['steps'], stopped=r['stopped'],

@@ -6,7 +6,7 @@ from behemoth.vocab import make_vocab
 from behemoth.edits import EditSpec, make_edits
 from behemoth.train import TrainSpec, train
 from behemoth.model import load_model_dir
-from behemoth.edit import EditorSpec, edit_model
+from behemoth.edit import edit_model
 from behemoth.evaluate import evaluate_edit, summarize, tidy
 from behemoth.unlearn import unlearning_metrics, train_oracle
 
@@ -61,7 +61,7 @@ def test_every_method_on_the_demo_world(tmp_path):
     es = make_edits(w, v, EditSpec(kind='remap', relation=0, n=5, repeats=4, n_retain=20))
     rows = []
     for kw in ALL_METHODS:
-        spec = EditorSpec(**kw, **(dict(mom2_tokens=20_000) if kw.get('method') in ('rome', 'memit') else dict(lr=1e-2 if kw.get('method') == 'lora' else 3e-3)))
+        spec = dict(**kw, **(dict(mom2_tokens=20_000) if kw.get('method') in ('rome', 'memit') else dict(lr=1e-2 if kw.get('method') == 'lora' else 3e-3)))
         m, rec = edit_model(base, es, spec, vocab=v, world=w)
         sc = evaluate_edit(m, base, es, v, world=w, utility_size=200)
         rows.append(tidy(sc, rec).assign(method=rec['label']))
@@ -69,8 +69,8 @@ def test_every_method_on_the_demo_world(tmp_path):
     fr = make_edits(w, v, EditSpec(kind='refusal', relation=2, n=5, repeats=4, n_retain=20))
     train_oracle(tmp_path/'base', fr, tmp_path/'oracle')
     oracle = load_model_dir(tmp_path/'oracle')[0]
-    for kw in UNLEARN + [dict()]:   # the last: refusal fine-tuning
-        m, rec = edit_model(base, fr, EditorSpec(**kw, lr=1e-3 if kw else 3e-3), vocab=v, world=w)
+    for kw in UNLEARN + [dict(objective='refusal')]:
+        m, rec = edit_model(base, fr, dict(**kw, lr=3e-3 if kw['objective'] == 'refusal' else 1e-3), vocab=v, world=w)
         um = unlearning_metrics(m, base, oracle, fr, v, world=w)
         rows.append(tidy(evaluate_edit(m, base, fr, v, world=w, utility_size=200), rec, extra=um))
         assert 0 <= um['forget_quality'] <= 1 and np.isfinite(um['bits_removed'])
