@@ -45,9 +45,11 @@ class UserError(Exception): "A problem with the user's input, reported in one li
 class _Parser(argparse.ArgumentParser):
     def error(self, message): raise UserError(f"{self.prog}: {message}")
 
-def _check_out(path:str|Path, overwrite:bool):
-    "Refuse an `--out` that exists (without --overwrite) or lies under a file, before any work"
+def _check_out(path:str|Path, overwrite:bool, inputs=()):
+    "Refuse an `--out` that exists (without --overwrite), lies under a file, or is one of the command's `inputs`, before any work"
     p = Path(path)
+    for q in inputs:
+        if q is not None and Path(q).exists() and p.resolve() == Path(q).resolve(): raise UserError(f"--out: {p} is an input of this command")
     if p.exists() and not overwrite: raise UserError(f"--out: {p} exists (pass --overwrite to replace it)")
     bad = next((q for q in p.parents if q.exists() and not q.is_dir()), None)
     if bad is not None: raise UserError(f"--out: {p} is under {bad}, which is a file")
@@ -74,6 +76,7 @@ def spec_from_args(args):
         base = read_json(args.spec, '--spec')
         if not isinstance(base, dict): raise UserError(f"--spec: {args.spec} holds a JSON {type(base).__name__}, not an object of WorldSpec fields")
         base = base.get('spec', base)          # accept a world.json too
+        if not isinstance(base, dict): raise UserError(f"--spec: the 'spec' of {args.spec} is a JSON {type(base).__name__}, not an object of WorldSpec fields")
     return world_spec(args.preset, **{**base, **spec_overrides(WorldSpec, args)})
 
 def cmd_world(args):
@@ -98,7 +101,7 @@ def _load_world(path):
 def cmd_probes(args):
     "Write probes of every fact for the chosen grammars (Parquet and reference TSVs)"
     from behemoth.probes import make_probes, save_probes
-    _check_out(args.out, args.overwrite)
+    _check_out(args.out, args.overwrite, [args.world])
     w, v = _load_world(args.world)
     p = make_probes(w, v, grammars=args.grammars, max_per_split=args.max_per_split, seed=args.seed)
     save_probes(p, v, args.out, overwrite=args.overwrite)
@@ -114,7 +117,7 @@ COMMANDS['probes'] = (cmd_probes, _add_probes)
 def cmd_edits(args):
     "Make an edit set: the edits, their training data and the graph-labelled evaluation probes"
     from behemoth.edits import EditSpec, make_edits, save_edits
-    _check_out(args.out, args.overwrite)
+    _check_out(args.out, args.overwrite, [args.world])
     w, v = _load_world(args.world)
     es = make_edits(w, v, EditSpec(**spec_overrides(EditSpec, args)))
     save_edits(es, args.out, overwrite=args.overwrite, vocab=v)
@@ -129,7 +132,7 @@ COMMANDS['edits'] = (cmd_edits, _add_edits)
 def cmd_corpus(args):
     "Write a world's pretraining corpus: token-id shards, or the reference text format"
     from behemoth.corpus import CorpusSpec, make_corpus, write_shards, write_text
-    _check_out(args.out, args.overwrite)
+    _check_out(args.out, args.overwrite, [args.world])
     w, v = _load_world(args.world)
     c = make_corpus(w, CorpusSpec(**spec_overrides(CorpusSpec, args)), vocab=v)
     write = write_shards if args.format == 'tokens' else write_text
@@ -215,7 +218,7 @@ def cmd_train(args):
     "Pretrain a model on a world's corpus; the model directory gets the weights, tokenizer, world and training record"
     from behemoth.train import train, train_summary
     from behemoth.corpus import CorpusSpec
-    if not args.resume: _check_out(args.out, args.overwrite)
+    if not args.resume: _check_out(args.out, args.overwrite, [args.world])
     world = world_arg(args.world)
     spec, corpus = _train_spec(args), CorpusSpec(**spec_overrides(CorpusSpec, args, prefix='corpus_'))
     rec = train(world, args.out, spec, corpus, resume=args.resume, overwrite=args.overwrite, progress=not args.quiet)
@@ -286,7 +289,8 @@ def _editor(args):
 def _load_model(path, what='model'):
     from behemoth.model import load_model_dir
     if not Path(path).is_dir(): raise UserError(f"{what}: {path} is not a model directory")
-    m, w, v, rec = load_model_dir(path)
+    try: m, w, v, rec = load_model_dir(path)
+    except ValueError as e: raise UserError(f"{what}: {e}") from None
     if w is None: raise UserError(f"{what}: {path} records no world (not a behemoth model directory)")
     return m, w, v, rec
 
@@ -304,7 +308,7 @@ def cmd_edit(args):
     from behemoth.model import write_model_files
     from behemoth.core import atomic_dir
     cfg = _editor(args)
-    _check_out(args.out, args.overwrite)
+    _check_out(args.out, args.overwrite, [args.model, args.edits, args.stats_dir])
     model, world, vocab, _ = _load_model(args.model)
     es = _load_edits(args.edits)
     edited, rec = edit_model(model, es, cfg, vocab=vocab, world=world, stats_dir=args.stats_dir)
@@ -341,7 +345,7 @@ COMMANDS['methods'] = (cmd_methods, _add_methods)
 def cmd_oracle(args):
     "Retrain a model from scratch without a forgetting edit set's facts (same seed, schedule and steps): the oracle of unlearning them"
     from behemoth.unlearn import train_oracle
-    _check_out(args.out, args.overwrite)
+    _check_out(args.out, args.overwrite, [args.model, args.edits])
     es = _load_edits(args.edits)
     _load_model(args.model)
     rec = train_oracle(args.model, es, args.out, overwrite=args.overwrite, progress=not args.quiet)

@@ -12,7 +12,8 @@ from .corpus import CorpusSpec
 from .edits import EditSpec, load_edits
 from .generate import generate, summary_tables
 from .train import TrainSpec, train, train_summary
-from .model import load_model_dir
+from .vocab import make_vocab
+from .model import load_model_dir, model_config
 from .edit import edit_model
 from .evaluate import evaluate_edit, tidy, save_results, summarize
 
@@ -49,6 +50,7 @@ def run_demo(spec:WorldSpec,               # the world
              do_train:bool=True, do_edit:bool=True, progress:bool=True, log=print)->dict:
     "Write the data, train the model, edit it with `DEMO_EDITORS`; returns the data summary, training record and edit summary"
     train_spec, out = train_spec or TrainSpec(**DEMO_TRAIN), Path(out)
+    model_config(make_vocab(spec), train_spec.preset, **train_spec.model)   # a bad model field is an error before anything is written
     t0 = time.time()
     s = generate(spec, out, corpus, edit, overwrite=overwrite)
     log(f"Behemoth demo: world seed {s['world']['seed']}, written to {out} in {time.time() - t0:.1f} s\n")

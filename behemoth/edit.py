@@ -55,8 +55,9 @@ class Objective:
     name:ClassVar[str] = ''
     targets:ClassVar[str] = 'edit'  # 'edit': the edit set's targets; 'true': each edited fact's true object (unlearning)
     retain:ClassVar[bool] = True    # whether the retain rows are trained on
-    goal:ClassVar[str] = 'learned'  # early stopping: every edit row 'learned', or none left on top ('forgotten')
+    goal:ClassVar[str] = 'learned'  # what training works towards: every edit row 'learned', or its true object 'forgotten'
     kind:ClassVar[str] = 'edit'     # 'edit' or 'unlearn': which board a method with this objective belongs to
+    epochs:ClassVar[int] = 30       # default passes over the edit rows (editing stops early once learned; unlearning runs them all)
 
     def __post_init__(self): self.validate()
     def validate(self): pass
@@ -66,7 +67,7 @@ class Objective:
         "Per-row tensors computed once from the frozen model before training (sliced into every batch)"
         return {}
     def loss(self, model, batch)->'torch.Tensor':
-        "The loss of a batch: `batch.ids`, `batch.w` (per-token loss weights), `batch.forget` (edit rows), and `prepare`'s"
+        "The loss of a batch of edit rows: `batch.ids`, `batch.w` (target-token weights) and `prepare`'s per-row tensors"
         raise NotImplementedError
 
 # %% ../nbs/10_edit.ipynb #b8a2b082
@@ -116,7 +117,7 @@ def load_plugins(modules=())->list[str]:
     for m in names:
         if m in _LOADED: continue
         try: importlib.import_module(m)
-        except ImportError as e: raise ValueError(f"plugins: cannot import {m!r} ({type(e).__name__}: {e})") from None
+        except Exception as e: raise ValueError(f"plugins: cannot import {m!r} ({type(e).__name__}: {e})") from None
         _LOADED.add(m)
     for ep in eps:
         try: ep.load()

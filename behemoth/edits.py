@@ -9,15 +9,15 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow.parquet as pq
 from .world import World, WorldSpec, nested_of, namespaces
-from .core import check, is_positive_int, spec_from_dict, atomic_dir, Ragged, take_rows, concat_rows, seeded_sample
+from .core import check, is_positive_int, spec_from_dict, atomic_dir, read_json, Ragged, take_rows, concat_rows, seeded_sample
 from .vocab import Vocab, make_vocab
 from .grammar import GRAMMARS, get_grammar, render, hash_keys
 from .probes import (REFUSED, Probes, build_probes, concat_probes, texts, write_probe_files, load_probes,
                              probe_grammar, probes_to_arrow, probes_from_arrow)
 
 # %% auto #0
-__all__ = ['EDIT_KINDS', 'EDIT_SPLITS', 'EditSpec', 'choose_edits', 'EditSet', 'make_edits', 'save_edits', 'load_edits',
-           'check_world', 'truth_probes']
+__all__ = ['EDIT_KINDS', 'EDIT_SPLITS', 'SPLIT_ROLES', 'EditSpec', 'choose_edits', 'EditSet', 'make_edits', 'save_edits',
+           'load_edits', 'check_world', 'truth_probes']
 
 # %% ../nbs/06_edits.ipynb #be9157b3
 EDIT_KINDS = ('remap', 'remap_nested', 'forget_relation', 'refusal', 'ft_qa')
@@ -39,9 +39,11 @@ class EditSpec:
     grammars:tuple|None=None    # grammars of the edit sentences; None: the kind's own
     retain_grammars:tuple|None=None # grammars of the retain sentences; None: the edit grammars ('default' for refusal)
     eval_grammars:tuple=('default',) # grammars of the probes of every split but the edited ones
-    other_grammars:tuple=('default', 'sor', 'rso', 'repeats', 'filler', 'qa') # 'edited_other_grammar' grammars (edit grammars left out)
+    other_grammars:tuple=('default', 'rso', 'repeats', 'filler', 'qa') # 'edited_other_grammar' grammars (edit grammars left out; 'sor' prompts hold no relation)
     eval_size:int|None=200      # most probes of one split and grammar; None: all
     seed:int=0                  # seed of every draw
+    n_validation:int=0          # edits drawn first and kept apart, for choosing hyperparameters: the `validation` part
+    part:str='test'             # which edits this set holds: 'test' (the `n` after the validation ones) or 'validation'
 
     def __post_init__(self):
         for k in ('grammars', 'retain_grammars', 'eval_grammars', 'other_grammars'):
@@ -68,6 +70,10 @@ def _validate(s:EditSpec):
     check(s.eval_size is None or is_positive_int(s.eval_size), 'eval_size', f"must be a positive integer or None, got {s.eval_size!r}")
     check(isinstance(s.seed, (int, np.integer)) and s.seed >= 0, 'seed', f"must be a non-negative integer, got {s.seed!r}")
     check(0 <= s.heldout_fraction < 1, 'heldout_fraction', f"must be in [0, 1), got {s.heldout_fraction}")
+    check(isinstance(s.n_validation, (int, np.integer)) and s.n_validation >= 0, 'n_validation', f"must be a non-negative integer, got {s.n_validation!r}")
+    check(s.part in ('test', 'validation'), 'part', f"must be 'test' or 'validation', got {s.part!r}")
+    check(s.part == 'test' or s.n_validation > 0, 'part', "a validation part needs n_validation > 0")
+    check(s.n_validation == 0 or s.kind != 'forget_relation', 'n_validation', "forget_relation edits every fact of its relation: no facts are left for validation")
     check(s.heldout_fraction == 0 or s.kind == 'forget_relation', 'heldout_fraction', "only applies to kind='forget_relation'")
     check(s.value is None or (isinstance(s.value, (int, np.integer)) and s.value >= 0), 'value', f"must be an object index, got {s.value!r}")
     check(s.value is None or s.same_value or s.kind == 'forget_relation', 'value', "needs same_value=True (or kind='forget_relation')")
@@ -114,16 +120,28 @@ def choose_edits(world:World, spec:EditSpec)->pd.DataFrame:
         held = np.zeros(n_dom, bool); held[rng.choice(n_dom, round(spec.heldout_fraction * n_dom), replace=False)] = True
     else:
         pool = np.flatnonzero(old_all != value) if value is not None else np.arange(n_dom)
-        check(spec.n <= len(pool), 'n', f"{spec.n} edits asked, relation {r} has {len(pool)} facts that can change")
-        subj = np.sort(rng.choice(pool, spec.n, replace=False))
-        new = (np.full(spec.n, REFUSED) if spec.kind == 'refusal' else np.full(spec.n, value) if value is not None
-               else (old_all[subj] + rng.integers(1, O, spec.n)) % O)
-        held = np.zeros(spec.n, bool)
+        nv = spec.n_validation
+        check(spec.n + nv <= len(pool), 'n', f"{spec.n} edits (+ {nv} for validation) asked, relation {r} has {len(pool)} facts that can change")
+        shift = None
+        if nv:    # one draw for both parts, split in two: the validation and the test edits share no fact
+            order = rng.permutation(pool)[:nv + spec.n]
+            shift = rng.integers(1, O, len(order))
+            pick = np.arange(nv) if spec.part == 'validation' else np.arange(nv, nv + spec.n)
+            pick = pick[np.argsort(order[pick])]
+            subj, shift = order[pick], shift[pick]
+        else: subj = np.sort(rng.choice(pool, spec.n, replace=False))
+        k = len(subj)
+        new = (np.full(k, REFUSED) if spec.kind == 'refusal' else np.full(k, value) if value is not None
+               else (old_all[subj] + (shift if shift is not None else rng.integers(1, O, k))) % O)
+        held = np.zeros(k, bool)
     return pd.DataFrame(dict(fact=world.fact_id(r, subj), relation=r, subject=subj, old=old_all[subj], new=new, trained=~held))
 
 # %% ../nbs/06_edits.ipynb #f53bbaa4
 EDIT_SPLITS = dict(edited=0, edited_other_grammar=0, heldout_subjects=0, same_subject=1, correlated_partner=1, inherited=1,
                    nested_dependents=1, same_relation=2, shared_old=2, shared_new=2, located=2, unrelated=3)  # split: distance
+SPLIT_ROLES = dict(edited='efficacy', edited_other_grammar='generalization', heldout_subjects='heldout', same_subject='locality',
+                   correlated_partner='locality', inherited='ripple', nested_dependents='ripple', same_relation='locality',
+                   shared_old='locality', shared_new='locality', located='locality', unrelated='locality')  # split: the summary it counts in
 
 def _entities(world:World):
     "Entity codes of every fact's domain and range entity (namespace-qualified)"
@@ -161,8 +179,9 @@ def _pools(world:World, spec:EditSpec, edits:pd.DataFrame)->tuple[dict, np.ndarr
     skip = [x for x in (partner, R if nested else None) if x is not None]
     same = np.flatnonzero(of_edited & (rel != r) & ~np.isin(rel, skip))
     other = (rel == r) & ~of_edited
-    for k, m in dict(same_subject=same, same_relation=other, shared_old=other & np.isin(obj, edits.old),
-                     shared_new=other & np.isin(obj, newv[has_new])).items():
+    s_old = other & np.isin(obj, edits.old)
+    s_new = other & np.isin(obj, newv[has_new]) & ~s_old          # every fact in one split: old values first
+    for k, m in dict(same_subject=same, same_relation=other & ~s_old & ~s_new, shared_old=s_old, shared_new=s_new).items():
         m = np.flatnonzero(m) if m.dtype == bool else m
         out[k] = (m, obj[m], obj[m])
     untouched = np.flatnonzero((rel != r) & ~np.isin(dom, X) & ~np.isin(rng_, X))
@@ -251,10 +270,15 @@ def load_edits(path:str|Path)->EditSet:
     "Read an edit set written by `save_edits`"
     p = Path(path)
     check((p/'edits.json').exists(), 'path', f"{path} holds no edit set (no edits.json)")
-    m = json.loads((p/'edits.json').read_text())
-    train, sent = probes_from_arrow(pq.read_table(p/'train.parquet'), 'sentence')
-    return EditSet(EditSpec.from_dict(m['spec']), WorldSpec.from_dict(m['world_spec']), pd.read_parquet(p/'edits.parquet'),
-                   train, sent, load_probes(p/'eval'))
+    m = read_json(p/'edits.json', 'edits')
+    check(isinstance(m, dict) and isinstance(m.get('spec'), dict) and isinstance(m.get('world_spec'), dict), 'edits',
+          f"{p/'edits.json'} holds no edit set spec and world spec")
+    for f in ('train.parquet', 'edits.parquet', 'eval'): check((p/f).exists(), 'edits', f"{path} is missing {f}: an unfinished or damaged edit set")
+    try:
+        train, sent = probes_from_arrow(pq.read_table(p/'train.parquet'), 'sentence')
+        edits, probes = pd.read_parquet(p/'edits.parquet'), load_probes(p/'eval')
+    except (OSError, KeyError, ValueError) as e: raise ValueError(f"edits: {path} cannot be read ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
+    return EditSet(EditSpec.from_dict(m['spec']), WorldSpec.from_dict(m['world_spec']), edits, train, sent, probes)
 
 def check_world(editset:EditSet, world:World):
     "Raise a `ValueError` unless `editset` was made for `world`"

@@ -11,65 +11,74 @@ import numpy as np, pandas as pd
 from .world import World
 from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab
-from .probes import Probes, make_probes, concat_probes, REFUSED
-from .edits import EditSet, EDIT_SPLITS
-from .model import candidate_logprobs, probe_metrics, relation_candidates, last_logprobs, evaluating
+from .grammar import targets
+from .probes import Probes, make_probes, concat_probes, build_probes, REFUSED
+from .edits import EditSet, EDIT_SPLITS, SPLIT_ROLES
+from .model import candidate_logprobs, relation_candidates, last_logprobs, evaluating, greedy_correct
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'SCORE_COLUMNS', 'METRICS', 'NEAR', 'TIDY_COLUMNS', 'score_edit', 'untouched_probes', 'evaluate_edit',
-           'split_metrics', 'register_metric', 'summarize', 'mean_where', 'efficacy', 'generalization', 'ripple',
-           'utility', 'utility_drop', 'heldout', 'setting_columns', 'tidy', 'save_results', 'load_results',
-           'plot_splits', 'plot_summary']
+__all__ = ['torch', 'SCORE_COLUMNS', 'ROLES', 'ORDER', 'METRICS', 'TIDY_COLUMNS', 'score_edit', 'retain_facts',
+           'untouched_probes', 'retain_probes', 'evaluate_edit', 'split_metrics', 'register_metric', 'summarize',
+           'mean_where', 'role_of', 'utility', 'utility_drop', 'setting_columns', 'tidy', 'save_results',
+           'load_results', 'plot_splits', 'plot_summary']
 
 # %% ../nbs/11_evaluate.ipynb #d8b7fb9e
-SCORE_COLUMNS = ['split', 'distance', 'grammar', 'fact', 'relation', 'expected', 'old', 'propagated', 'pred', 'correct',
-                 'old_top', 'propagated_top', 'p', 'p_old', 'p_propagated', 'rank']
+SCORE_COLUMNS = ['split', 'distance', 'grammar', 'fact', 'relation', 'expected', 'old', 'propagated',
+                 'correct', 'old_top1', 'propagated_top1', 'top_token', 'top_is_object',      # full vocabulary: what greedy decoding says
+                 'pred', 'correct_cand', 'old_top', 'propagated_top', 'p', 'p_old', 'p_propagated', 'p_full', 'rank']  # among the candidates
 
-def _refusal_scores(model, p:Probes, batch_size:int, dev)->pd.DataFrame:
-    "Full-vocabulary scores of probes whose target is a token, not a candidate object"
-    ids, lens = p.padded()
-    tgt = np.array([r[0] for r in p.targets.rows()], np.int64)
+def _first_tokens(vocab:Vocab)->list[set]:
+    "Per relation, the first tokens of its candidates' names"
+    return [set(c[:, 0].tolist()) for c in relation_candidates(vocab)]
+
+def _marker_logp(model, ids, lens, tok:int, batch_size:int, dev)->np.ndarray:
+    "Full-softmax log-probability of the one-token answer `tok` after each prompt"
     out = []
     with evaluating(model, dev, False):
-        for i in range(0, len(p), batch_size):
-            lp = last_logprobs(model, torch.from_numpy(ids[i:i+batch_size]).to(dev), torch.from_numpy(lens[i:i+batch_size]).to(dev)).float().cpu()
-            t = torch.from_numpy(tgt[i:i+batch_size])
-            s = lp.gather(1, t[:, None])[:, 0]
-            out.append(pd.DataFrame(dict(correct=(lp.argmax(1) == t).numpy(), p=s.exp().numpy(), rank=(lp > s[:, None]).sum(1).numpy())))
-    # no candidate object is predicted (-1), and old and propagated objects have no meaning here
-    return pd.concat(out, ignore_index=True).assign(pred=-1, old_top=False, propagated_top=False, p_old=np.nan, p_propagated=np.nan)
+        for i in range(0, len(ids), batch_size):
+            lp = last_logprobs(model, torch.from_numpy(ids[i:i+batch_size]).to(dev), torch.from_numpy(lens[i:i+batch_size]).to(dev))
+            out.append(lp[:, tok].float().cpu().numpy())
+    return np.concatenate(out) if out else np.zeros(0)
 
+# %% ../nbs/11_evaluate.ipynb #b3413fc7
 def score_edit(model:torch.nn.Module, # a (possibly edited) model
                probes:Probes,         # evaluation probes with expected, old and propagated objects (`EditSet.probes`)
                vocab:Vocab,           # the world's vocabulary
                batch_size:int=512, device=None)->pd.DataFrame:
-    "One row per probe: prediction, and probability and rank of the expected, old and propagated objects"
+    "One row per probe: what greedy decoding says over the full vocabulary, and how the relation's candidates rank"
     t = probes.table.reset_index(drop=True)
     for c in ('expected', 'old', 'propagated'):
         if c not in t: t[c] = t['expected']
     dev = torch.device(device) if device is not None else next(model.parameters()).device
-    refuse = (t.expected.to_numpy() == REFUSED)
-    out = pd.DataFrame(index=t.index, columns=SCORE_COLUMNS[8:])
-    if (~refuse).any():
-        q = probes[~refuse]; ids, lens = q.padded(); rel = q.table.relation.to_numpy()
-        lp = candidate_logprobs(model, ids, lens, rel, relation_candidates(vocab), batch_size=batch_size, device=dev)
-        m = probe_metrics(lp, t.expected.to_numpy()[~refuse])
-        cand = lp - np.logaddexp.reduce(lp, 1, keepdims=True)
-        old, prop = t.old.to_numpy()[~refuse], t.propagated.to_numpy()[~refuse]
-        r = np.arange(len(lp))
-        pred = m.pred.to_numpy()   # plain arrays: Series would be aligned on their own index, not placed in order
-        out.loc[~refuse] = pd.DataFrame(dict(pred=pred, correct=m.correct.to_numpy(), old_top=pred == old, propagated_top=pred == prop,
-                                             p=m.p_cand.to_numpy(), p_old=np.exp(cand[r, old]), p_propagated=np.exp(cand[r, prop]),
-                                             rank=m['rank'].to_numpy()), index=t.index[~refuse])
-    if refuse.any(): out.loc[refuse] = _refusal_scores(model, probes[refuse], batch_size, dev)[SCORE_COLUMNS[8:]].set_axis(t.index[refuse])
-    df = pd.concat([t.reindex(columns=SCORE_COLUMNS[:8]), out], axis=1)
-    return df.astype(dict(pred='int64', correct=bool, old_top=bool, propagated_top=bool, p=float, p_old=float, p_propagated=float, rank='int64'))
+    ids, lens = probes.padded(); rel = t.relation.to_numpy()
+    exp, old, prop = (t[c].to_numpy() for c in ('expected', 'old', 'propagated'))
+    lp, first = candidate_logprobs(model, ids, lens, rel, relation_candidates(vocab), batch_size=batch_size, device=dev, top=True)
+    greedy = lambda obj: greedy_correct(model, ids, lens, targets('default', vocab, rel, obj), first, batch_size, dev)
+    refuse, r = exp == REFUSED, np.arange(len(t))
+    cand = lp - np.logaddexp.reduce(lp, 1, keepdims=True)                # log-probabilities renormalised among the candidates
+    e = np.where(refuse, 0, exp)
+    s = lp[r, e]
+    rank = (lp > s[:, None]).sum(1) + ((lp == s[:, None]) & (np.arange(lp.shape[1])[None] < e[:, None])).sum(1)
+    p_full = np.exp(s)
+    if refuse.any(): p_full[refuse] = np.exp(_marker_logp(model, ids[refuse], lens[refuse], vocab.word('<refuse>'), batch_size, dev))
+    pred, firsts = lp.argmax(1), _first_tokens(vocab)
+    out = dict(correct=greedy(exp), old_top1=greedy(old), propagated_top1=greedy(prop), top_token=first,
+               top_is_object=np.array([f in firsts[x] for f, x in zip(first, rel)], bool),
+               pred=pred, correct_cand=~refuse & (pred == exp), old_top=pred == old, propagated_top=pred == prop,
+               p=np.where(refuse, np.nan, np.exp(cand[r, e])), p_old=np.exp(cand[r, old]), p_propagated=np.exp(cand[r, prop]),
+               p_full=p_full, rank=np.where(refuse, -1, rank))
+    return pd.concat([t.reindex(columns=SCORE_COLUMNS[:8]), pd.DataFrame(out)], axis=1)[SCORE_COLUMNS]
 
 # %% ../nbs/11_evaluate.ipynb #10ef1483
+def retain_facts(editset:EditSet)->np.ndarray:
+    "The facts whose sentences an edit set trains on as retain data"
+    t = editset.train.table
+    return np.unique(t.fact[t.role == 'retain'].to_numpy())
+
 def untouched_probes(world:World, vocab:Vocab, editset:EditSet, n:int|None=500, seed:int=0)->Probes:
-    "Default-grammar probes of facts that no split of `editset` holds but `unrelated`, labelled split 'untouched'"
-    near = set(editset.probes.table.fact[editset.probes.table.split != 'unrelated']) | set(editset.edits.fact)
+    "Default-grammar probes of facts that no split of `editset` holds but `unrelated` and that it does not retain, labelled split 'untouched'"
+    near = set(editset.probes.table.fact[editset.probes.table.split != 'unrelated']) | set(editset.edits.fact) | set(retain_facts(editset))
     p = make_probes(world, vocab, ('default',))
     keep = ~p.table.fact.isin(near).to_numpy()
     idx = np.flatnonzero(keep)
@@ -78,31 +87,47 @@ def untouched_probes(world:World, vocab:Vocab, editset:EditSet, n:int|None=500, 
     q.table = q.table.assign(split='untouched', distance=-1, old=q.table.expected, propagated=q.table.expected)
     return q
 
+def retain_probes(world:World, vocab:Vocab, editset:EditSet)->Probes:
+    "Default-grammar probes of the edit set's retain facts, labelled split 'retain'"
+    f = world.facts.iloc[retain_facts(editset)]
+    p = build_probes(vocab, 'default', f.relation.to_numpy(), f.subject.to_numpy(), f.object.to_numpy(), fact=f.index.to_numpy(),
+                     split='retain', distance=-1)
+    p.table = p.table.assign(old=p.table.expected, propagated=p.table.expected)
+    return p
+
+# %% ../nbs/11_evaluate.ipynb #87d635b1
 def evaluate_edit(edited:torch.nn.Module,  # the edited model
                   base:torch.nn.Module,    # the model before the edit
                   editset:EditSet,         # the edit set
                   vocab:Vocab,             # the world's vocabulary
-                  world:World|None=None,   # the world: adds the `untouched` (utility) split
+                  world:World|None=None,   # the world: adds the `untouched` (utility) and `retain` splits
                   utility_size:int|None=500, # facts sampled for utility; None: all untouched facts
                   batch_size:int=512, device=None)->pd.DataFrame:
     "Per-probe scores of the edited model with the base model's beside them"
     check(utility_size is None or is_positive_int(utility_size), 'utility_size', f"must be a positive integer or None, got {utility_size!r}")
     p = editset.probes
-    if world is not None: p = concat_probes([p, untouched_probes(world, vocab, editset, utility_size, editset.spec.seed)])
+    if world is not None:
+        p = concat_probes([p, untouched_probes(world, vocab, editset, utility_size, editset.spec.seed), retain_probes(world, vocab, editset)])
     a = score_edit(edited, p, vocab, batch_size, device)
     b = score_edit(base, p, vocab, batch_size, device)
-    return a.assign(base_pred=b.pred, base_correct=b.correct, base_p=b.p, changed=a.pred != b.pred)
+    return a.assign(base_correct=b.correct, base_correct_cand=b.correct_cand, base_old_top1=b.old_top1, base_top_token=b.top_token,
+                    base_p=b.p, changed=a.top_token != b.top_token)
 
 # %% ../nbs/11_evaluate.ipynb #570d335d
+ROLES = {**SPLIT_ROLES, 'untouched': 'utility', 'retain': 'retain'}   # split: the summary it counts in
+ORDER = [*EDIT_SPLITS, 'untouched', 'retain']
+
 def split_metrics(scores:pd.DataFrame)->pd.DataFrame:
-    "Per split (in the order of `EDIT_SPLITS`): n, accuracies, probabilities, rank, and change against the base model"
-    g = scores.groupby('split', sort=False)
-    out = g.agg(distance=('distance', 'first'), n=('correct', 'size'), acc=('correct', 'mean'), acc_old=('old_top', 'mean'),
-                acc_propagated=('propagated_top', 'mean'), p=('p', 'mean'), p_old=('p_old', 'mean'), rank=('rank', 'mean'))
+    "Per split (in the order of `EDIT_SPLITS`): n, full-vocabulary and candidate accuracies, probabilities, rank, and change against the base model"
+    g = scores.assign(off_object=~scores.top_is_object).groupby('split', sort=False)
+    out = g.agg(distance=('distance', 'first'), n=('correct', 'size'), acc=('correct', 'mean'), acc_cand=('correct_cand', 'mean'),
+                acc_old=('old_top', 'mean'), acc_old_top1=('old_top1', 'mean'), acc_propagated=('propagated_top1', 'mean'),
+                acc_propagated_cand=('propagated_top', 'mean'), off_object=('off_object', 'mean'), p=('p', 'mean'), p_old=('p_old', 'mean'),
+                p_full=('p_full', 'mean'), rank=('rank', 'mean'))
     if 'base_correct' in scores:
-        b = g.agg(base_acc=('base_correct', 'mean'), base_p=('base_p', 'mean'), changed=('changed', 'mean'))
-        out = out.join(b).assign(delta_acc=lambda d: d.acc - d.base_acc, delta_p=lambda d: d.p - d.base_p)
-    order = {s: i for i, s in enumerate([*EDIT_SPLITS, 'untouched'])}
+        b = g.agg(base_acc=('base_correct', 'mean'), base_acc_cand=('base_correct_cand', 'mean'), base_p=('base_p', 'mean'), changed=('changed', 'mean'))
+        out = out.join(b).assign(delta_acc=lambda d: d.acc - d.base_acc)
+    order = {s: i for i, s in enumerate(ORDER)}
     return out.reset_index().sort_values('split', key=lambda s: s.map(order)).reset_index(drop=True)
 
 # %% ../nbs/11_evaluate.ipynb #66e0ba4d
@@ -129,24 +154,31 @@ def mean_where(scores:pd.DataFrame, mask, column:str='correct')->float:
     return float(scores.loc[mask, column].mean()) if mask.any() else float('nan')
 
 # %% ../nbs/11_evaluate.ipynb #2a185750
-NEAR = ('edited', 'edited_other_grammar', 'heldout_subjects', 'untouched')   # splits that are not about locality
+def role_of(s:pd.DataFrame, role:str)->pd.Series:
+    "Which rows of per-probe scores count in the summary `role` (`ROLES`)"
+    return s.split.map(ROLES).eq(role)
 
-@register_metric('efficacy')
-def efficacy(s): return mean_where(s, s.split == 'edited')
-@register_metric('generalization')
-def generalization(s): return mean_where(s, s.split == 'edited_other_grammar')
-def _locality(k):
-    def f(s): return mean_where(s, ~s.split.isin(NEAR) & (s.distance == k))
-    return f
-for _k in (1, 2, 3): register_metric(f'locality_d{_k}')(_locality(_k))
-@register_metric('ripple')
-def ripple(s): return mean_where(s, ~s.split.isin(NEAR) & (s.propagated != s.expected), 'propagated_top')
+def _known(s:pd.DataFrame)->pd.Series:
+    "Rows whose fact the base model answered (its old object, by greedy decoding) in that grammar; all rows without a base"
+    return s.base_old_top1.astype(bool) if 'base_old_top1' in s else pd.Series(True, index=s.index)
+
+for _c, _sfx in (('correct', ''), ('correct_cand', '_cand')):
+    register_metric('efficacy' + _sfx)(lambda s, c=_c: mean_where(s, role_of(s, 'efficacy'), c))
+    register_metric('generalization' + _sfx)(lambda s, c=_c: mean_where(s, role_of(s, 'generalization') & _known(s), c))
+    for _k in (1, 2, 3): register_metric(f'locality_d{_k}{_sfx}')(lambda s, c=_c, k=_k: mean_where(s, role_of(s, 'locality') & (s.distance == k), c))
+register_metric('generalization_all')(lambda s: mean_where(s, role_of(s, 'generalization')))
+register_metric('ripple')(lambda s: mean_where(s, role_of(s, 'ripple') & (s.propagated != s.expected), 'propagated_top1'))
+register_metric('ripple_cand')(lambda s: mean_where(s, role_of(s, 'ripple') & (s.propagated != s.expected), 'propagated_top'))
+register_metric('correlated_follow')(lambda s: mean_where(s, (s.split == 'correlated_partner') & (s.propagated != s.expected), 'propagated_top1'))
 @register_metric('utility')
-def utility(s): return mean_where(s, s.split == 'untouched')
+def utility(s): return mean_where(s, role_of(s, 'utility'))
+register_metric('utility_cand')(lambda s: mean_where(s, role_of(s, 'utility'), 'correct_cand'))
 @register_metric('utility_drop')
-def utility_drop(s): return utility(s) - mean_where(s, s.split == 'untouched', 'base_correct') if 'base_correct' in s else float('nan')
-@register_metric('heldout')
-def heldout(s): return mean_where(s, s.split == 'heldout_subjects')
+def utility_drop(s): return utility(s) - mean_where(s, role_of(s, 'utility'), 'base_correct') if 'base_correct' in s else float('nan')
+register_metric('utility_off_object')(lambda s: 1 - mean_where(s, role_of(s, 'utility'), 'top_is_object'))
+register_metric('retain')(lambda s: mean_where(s, role_of(s, 'retain')))
+register_metric('heldout')(lambda s: mean_where(s, role_of(s, 'heldout')))
+register_metric('heldout_cand')(lambda s: mean_where(s, role_of(s, 'heldout'), 'correct_cand'))
 
 # %% ../nbs/11_evaluate.ipynb #7adc4d15
 TIDY_COLUMNS = ['method', 'family', 'objective', 'scope', 'rank', 'lr', 'layers', 'sequential', 'seed', 'edit_kind', 'n_edits', 'params',

@@ -14,7 +14,7 @@ from .vocab import Vocab
 from .grammar import targets
 from .probes import Probes
 from .edits import EditSet
-from .model import evaluating
+from .model import evaluating, candidate_logprobs, relation_candidates
 from .edit import Method, Objective, Outcome, register_method, register_objective, get_objective, LAYER
 torch = lazy_module('torch')
 F = lazy_module('torch.nn.functional')
@@ -22,7 +22,7 @@ F = lazy_module('torch.nn.functional')
 # %% auto #0
 __all__ = ['torch', 'F', 'PARTS', 'FineTune', 'LoRA', 'in_scope', 'check_layers', 'scope_parameters', 'scope_modules',
            'TrainingRows', 'training_rows', 'forget_targets', 'rows_for', 'token_losses', 'row_nll', 'Descent',
-           'Refusal', 'Ascent', 'Difference', 'NPO', 'targets_on_top', 'fit', 'finetune', 'lora']
+           'Refusal', 'Ascent', 'Difference', 'NPO', 'targets_on_top', 'reached', 'fit', 'finetune', 'lora']
 
 # %% ../nbs/10a_finetune.ipynb #4f2f0553
 @dataclass(frozen=True)
@@ -32,13 +32,13 @@ class FineTune(Method):
     layers:tuple|None=None         # only these layer indices; None: every layer
     modules:tuple|None=None        # only parameters whose names contain one of these strings; None: no restriction
     lr:float=1e-3                  # AdamW learning rate (constant)
-    steps:int|None=None            # optimizer steps; None: `epochs` passes over the rows
-    epochs:int=30                  # passes over the training rows when `steps` is None
-    batch_size:int=32              # training rows per step
+    steps:int|None=None            # optimizer steps; None: `epochs` passes over the edit rows
+    epochs:int|None=None           # passes over the edit rows when `steps` is None; None: the objective's (30 to edit, 5 to unlearn)
+    batch_size:int=32              # edit rows per step (and as many retain rows)
     repeats:int|None=None          # use at most this many training sentences of each edit; None: all of them
     retain:bool=True               # mix in the edit set's retain sentences (when the objective uses them)
-    retain_weight:float=1.         # weight of a retain sentence's loss against an edit sentence's
-    early_stop:bool=True           # stop once the objective's goal is reached on every edit row
+    retain_weight:float=1.         # weight of the retain loss, a term of its own beside the edit (forget) loss
+    early_stop:bool|None=None      # stop once every edit row reaches the objective's goal; None: the objective decides (edits stop, unlearning does not)
     check_every:int=5              # steps between early-stop checks
     weight_decay:float=0.          # AdamW weight decay
     sequential:bool=False          # apply the edits one after another, each with its own sentences
@@ -61,9 +61,9 @@ def _validate(self:FineTune):
           f"must be non-negative layer indices, got {self.layers!r}")
     check(self.modules is None or (len(self.modules) and all(isinstance(m, str) and m for m in self.modules)), 'modules',
           f"must be non-empty strings, got {self.modules!r}")
-    for k in ('epochs', 'batch_size', 'check_every'):
+    for k in ('batch_size', 'check_every'):
         check(is_positive_int(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
-    for k in ('steps', 'repeats'):
+    for k in ('steps', 'repeats', 'epochs'):
         check(getattr(self, k) is None or is_positive_int(getattr(self, k)), k, f"must be a positive integer or None, got {getattr(self, k)!r}")
     check(isinstance(self.lr, (int, float)) and not isinstance(self.lr, bool) and math.isfinite(self.lr) and self.lr > 0, 'lr',
           f"must be a positive number, got {self.lr!r}")
@@ -84,14 +84,15 @@ class LoRA(FineTune):
     "PEFT LoRA adapters on the linear layers of a scope, trained on an objective"
     scope:str='mlp_attn'           # 'mlp_attn', 'mlp' or 'attn'
     rank:int=4                     # LoRA rank
-    alpha:float|None=None          # LoRA alpha; None: twice the rank
+    alpha:float=2.                 # LoRA alpha: the update is scaled by alpha / sqrt(rank) (rsLoRA) or alpha / rank
+    rslora:bool=True               # rank-stabilised scaling (Kalajdzievski 2023), so the step size does not grow with the rank
     merge:bool=True                # merge the adapters into the weights afterwards (False: a PEFT model)
     SCOPES:ClassVar[tuple] = ('mlp_attn', 'mlp', 'attn')
 
     def validate(self):
         FineTune.validate(self)
         check(is_positive_int(self.rank), 'rank', f"must be a positive integer, got {self.rank!r}")
-        check(self.alpha is None or self.alpha > 0, 'alpha', f"must be positive, got {self.alpha!r}")
+        check(isinstance(self.alpha, (int, float)) and self.alpha > 0, 'alpha', f"must be positive, got {self.alpha!r}")
     @property
     def tag(self)->str: return f"-r{self.rank}"
 
@@ -129,20 +130,22 @@ def scope_modules(model, cfg:FineTune)->list[str]:
 
 # %% ../nbs/10a_finetune.ipynb #6502fd59
 class TrainingRows(NamedTuple):
-    "Padded training rows: ids (n, L), per-token loss weights (n, L-1) for predicting ids[:, 1:], and each row's role and fact"
+    "Padded training rows: ids (n, L), target-token weights (n, L-1) for predicting ids[:, 1:], each row's role and fact, prompt length, relation and target"
     ids:object
     w:object
     role:np.ndarray
     fact:np.ndarray
+    plen:np.ndarray=None         # prompt lengths
+    relation:np.ndarray=None     # each row's relation
+    target:np.ndarray=None       # each row's target object (its index among the relation's candidates; REFUSED for the refusal marker)
     def subset(self, m:np.ndarray)->TrainingRows:
-        "The rows where the boolean mask `m` holds"
-        return TrainingRows(self.ids[m], self.w[m], self.role[m], self.fact[m])
+        "The rows where the boolean mask (or index array) `m` holds"
+        return TrainingRows(*(x[m] for x in self))
 
 def training_rows(train:Probes,          # prompts and targets with `role` ('edit' or 'retain') and `fact` columns
                   repeats:int|None=None, # at most this many rows of each edit; None: all
-                  retain:bool=True,      # keep the retain rows
-                  retain_weight:float=1.)->TrainingRows: # loss weight of a retain row's target tokens
-    "The padded rows and per-token loss weights of a training set"
+                  retain:bool=True)->TrainingRows: # keep the retain rows
+    "The padded rows and target-token weights of a training set"
     t = train.table
     keep = np.ones(len(t), bool)
     if repeats is not None:
@@ -154,9 +157,9 @@ def training_rows(train:Probes,          # prompts and targets with `role` ('edi
     plen = np.diff(train.prompts.offsets)
     pos = np.arange(ids.shape[1] - 1)[None]
     tgt = (pos >= plen[:, None] - 1) & (pos < lens[:, None] - 1)
-    role = train.table.role.to_numpy()
-    w = tgt * np.where(role == 'edit', 1., retain_weight)[:, None]
-    return TrainingRows(torch.from_numpy(ids), torch.from_numpy(w.astype(np.float32)), role, train.table.fact.to_numpy())
+    t = train.table
+    return TrainingRows(torch.from_numpy(ids), torch.from_numpy(tgt.astype(np.float32)), t.role.to_numpy(), t.fact.to_numpy(), plen,
+                        t.relation.to_numpy(), t.expected.to_numpy())
 
 # %% ../nbs/10a_finetune.ipynb #e8b43a81
 def forget_targets(train:Probes, editset:EditSet, vocab:Vocab)->Probes:
@@ -173,7 +176,7 @@ def forget_targets(train:Probes, editset:EditSet, vocab:Vocab)->Probes:
 def rows_for(editset:EditSet, cfg:FineTune, vocab:Vocab)->TrainingRows:
     "The training rows of a fine-tuning setting: targets and retain rows as its objective says"
     train = editset.train if cfg.objective.targets == 'edit' else forget_targets(editset.train, editset, vocab)
-    return training_rows(train, cfg.repeats, cfg.retain and cfg.objective.retain, cfg.retain_weight)
+    return training_rows(train, cfg.repeats, cfg.retain and cfg.objective.retain)
 
 # %% ../nbs/10a_finetune.ipynb #cbb96ade
 def token_losses(model, ids:torch.Tensor)->torch.Tensor:
@@ -190,7 +193,7 @@ def row_nll(model, ids:torch.Tensor, w:torch.Tensor)->torch.Tensor:
 @dataclass(frozen=True)
 class Descent(Objective):
     "Learn the edit set's targets"
-    def loss(self, model, b): return row_nll(model, b.ids, b.w).sum() / len(b.ids)
+    def loss(self, model, b): return row_nll(model, b.ids, b.w).mean()
 
 @register_objective('refusal')
 @dataclass(frozen=True)
@@ -204,10 +207,8 @@ class Refusal(Descent):
 @dataclass(frozen=True)
 class Ascent(Objective):
     "Gradient ascent on the true objects, no retain rows"
-    targets, retain, goal, kind = 'true', False, 'forgotten', 'unlearn'
-    def loss(self, model, b):
-        nll = row_nll(model, b.ids, b.w)
-        return torch.where(b.forget, -nll, nll).sum() / len(nll)
+    targets, retain, goal, kind, epochs = 'true', False, 'forgotten', 'unlearn', 5
+    def loss(self, model, b): return -row_nll(model, b.ids, b.w).mean()
 
 @register_objective('difference')
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ class Difference(Ascent):
 class NPO(Objective):
     "Negative preference optimisation on the true objects, descent on the retain rows"
     npo_beta:float=0.1             # NPO's inverse temperature
-    targets, goal, kind = 'true', 'forgotten', 'unlearn'
+    targets, goal, kind, epochs = 'true', 'forgotten', 'unlearn', 5
     def validate(self):
         check(isinstance(self.npo_beta, (int, float)) and math.isfinite(self.npo_beta) and self.npo_beta > 0, 'npo_beta',
               f"must be a positive number, got {self.npo_beta!r}")
@@ -231,56 +232,68 @@ class NPO(Objective):
             ref = torch.cat([row_nll(model, rows.ids[j:j + 256].to(dev), rows.w[j:j + 256].to(dev)).cpu() for j in range(0, n, 256)])
         return dict(ref=ref)
     def loss(self, model, b):
-        nll = row_nll(model, b.ids, b.w)
-        per = torch.where(b.forget, -2 / self.npo_beta * F.logsigmoid(self.npo_beta * (nll - b.ref)), nll)
-        return per.sum() / len(nll)
+        return (-2 / self.npo_beta * F.logsigmoid(self.npo_beta * (row_nll(model, b.ids, b.w) - b.ref))).mean()
 
 # %% ../nbs/10a_finetune.ipynb #d2215795
 def targets_on_top(model, ids:torch.Tensor, w:torch.Tensor, dev)->torch.Tensor:
-    "Per row: whether every target token is the model's top next token"
+    "Per row: whether every target token is the model's top next token (over the full vocabulary)"
     with evaluating(model, dev, False):
         logits = model(input_ids=ids.to(dev), use_cache=False).logits[:, :-1]
         return ((logits.argmax(-1) == ids[:, 1:].to(dev)) | (w.to(dev) == 0)).all(1).cpu()
 
-def _reached(model, rows:TrainingRows, edit, dev, goal:str)->str|None:
-    "The goal's name once the edit rows reach it, else None"
-    top = targets_on_top(model, rows.ids[edit], rows.w[edit], dev)
-    if goal == 'learned': return 'learned' if bool(top.all()) else None
-    return 'forgotten' if not bool(top.any()) else None
+def reached(model, rows:TrainingRows, goal:str, dev, vocab=None)->float:
+    "Fraction of `rows` at the goal: every target token on top ('learned'), or the target no longer the top candidate ('forgotten')"
+    if goal == 'learned': return float(targets_on_top(model, rows.ids, rows.w, dev).float().mean())
+    check(vocab is not None, 'vocab', "measuring what is forgotten needs the vocabulary (the relations' candidates)")
+    lp = candidate_logprobs(model, rows.ids.numpy(), rows.plen, rows.relation, relation_candidates(vocab), device=dev, amp=False)
+    return float((lp.argmax(1) != rows.target).mean())
+
+def _cycle(idx:np.ndarray, size:int, rng):
+    "Endless batches of `size` of `idx`, each pass in a new order"
+    while True:
+        order = idx[rng.permutation(len(idx))]
+        for b in range(0, len(order) - size + 1, size): yield order[b:b + size]
 
 # %% ../nbs/10a_finetune.ipynb #cecba76d
-def fit(model, params:list, rows:TrainingRows, cfg:FineTune, dev, seed_salt:int=0)->dict:
-    "Train `params` of `model` on the rows by the setting's objective; returns steps, losses and why it stopped"
+def fit(model, params:list, rows:TrainingRows, cfg:FineTune, dev, seed_salt:int=0, vocab=None)->dict:
+    "Train `params` of `model` on the rows by the setting's objective; returns steps, losses, the goal's curve and why it stopped"
+    obj, bs = cfg.objective, cfg.batch_size
+    edit, keep = np.flatnonzero(rows.role == 'edit'), np.flatnonzero(rows.role != 'edit')
+    er = rows.subset(edit)
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
-    n, obj = len(rows.ids), cfg.objective
-    per_epoch = -(-n // cfg.batch_size)
-    steps = cfg.steps or cfg.epochs * per_epoch
-    edit = torch.from_numpy(rows.role == 'edit')
-    state = obj.prepare(model, rows, dev)
-    if cfg.early_stop and (why := _reached(model, rows, edit, dev, obj.goal)): return dict(steps=0, losses=[], stopped=why)
+    per_epoch = -(-len(edit) // bs)
+    steps = cfg.steps or (cfg.epochs or obj.epochs) * per_epoch
+    stop = obj.goal == 'learned' if cfg.early_stop is None else cfg.early_stop
+    state = obj.prepare(model, er, dev)
+    curve = [dict(step=0, reached=reached(model, er, obj.goal, dev, vocab))]
+    if stop and curve[-1]['reached'] == 1: return dict(steps=0, losses=[], stopped=obj.goal, curve=curve)
+    retain = _cycle(keep, min(bs, len(keep)), np.random.default_rng([cfg.seed, seed_salt, 0x2E7A1])) if len(keep) else None
     losses, stopped = [], 'steps'
     model.train()
     for step in range(steps):
         epoch, b = divmod(step, per_epoch)
-        if b == 0: order = np.random.default_rng([cfg.seed, seed_salt, epoch]).permutation(n)
-        i = torch.from_numpy(order[b * cfg.batch_size:(b + 1) * cfg.batch_size])
-        batch = SimpleNamespace(ids=rows.ids[i].to(dev), w=rows.w[i].to(dev), forget=edit[i].to(dev), **{k: v[i].to(dev) for k, v in state.items()})
-        loss = obj.loss(model, batch)
+        if b == 0: order = np.random.default_rng([cfg.seed, seed_salt, epoch]).permutation(len(edit))
+        i = torch.from_numpy(order[b * bs:(b + 1) * bs])
+        loss = obj.loss(model, SimpleNamespace(ids=er.ids[i].to(dev), w=er.w[i].to(dev), **{k: v[i].to(dev) for k, v in state.items()}))
+        if retain is not None:
+            j = torch.from_numpy(next(retain))
+            loss = loss + cfg.retain_weight * row_nll(model, rows.ids[j].to(dev), rows.w[j].to(dev)).mean()
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
         losses.append(float(loss.detach()))
-        if cfg.early_stop and (step + 1) % cfg.check_every == 0 and (why := _reached(model, rows, edit, dev, obj.goal)):
-            stopped = why; break
+        if (step + 1) % cfg.check_every == 0 or step + 1 == steps:
+            curve.append(dict(step=step + 1, reached=reached(model, er, obj.goal, dev, vocab)))
+            if stop and curve[-1]['reached'] == 1: stopped = obj.goal; break
     model.eval()
-    return dict(steps=len(losses), losses=losses, stopped=stopped)
+    return dict(steps=len(losses), losses=losses, stopped=stopped, curve=curve)
 
 # %% ../nbs/10a_finetune.ipynb #60264b25
 def _train(model, editset:EditSet, cfg:FineTune, ctx, names:list)->Outcome:
     rows = rows_for(editset, cfg, ctx.vocab)
     params = [p for p in model.parameters() if p.requires_grad]
     if cfg.sequential:   # one edit at a time, each with its own sentences and all the retain sentences
-        fits = [dict(fact=int(f), **fit(model, params, rows.subset((rows.role != 'edit') | (rows.fact == f)), cfg, ctx.device, seed_salt=j + 1))
+        fits = [dict(fact=int(f), **fit(model, params, rows.subset((rows.role != 'edit') | (rows.fact == f)), cfg, ctx.device, j + 1, ctx.vocab))
                 for j, f in enumerate(editset.edits.fact[editset.edits.trained])]
-    else: fits = [fit(model, params, rows, cfg, ctx.device)]
+    else: fits = [fit(model, params, rows, cfg, ctx.device, vocab=ctx.vocab)]
     return Outcome(names, fits, len(rows.ids), sum(p.numel() for p in params))
 
 def _check_ft(self:FineTune, model, editset:EditSet):
@@ -309,7 +322,7 @@ def lora(model, editset:EditSet, cfg:LoRA, ctx)->Outcome:
     "PEFT LoRA adapters on the linear layers of a scope"
     from peft import LoraConfig, get_peft_model
     names = scope_modules(model, cfg)
-    pc = LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha or 2 * cfg.rank, target_modules=names, lora_dropout=0., bias='none')
+    pc = LoraConfig(r=cfg.rank, lora_alpha=cfg.alpha, use_rslora=cfg.rslora, target_modules=names, lora_dropout=0., bias='none')
     with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
         warnings.simplefilter('ignore', FutureWarning)   # PEFT calls a transformers API deprecated for v6
         torch.manual_seed(cfg.seed)

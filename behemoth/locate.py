@@ -260,7 +260,8 @@ def _edit_rows(editset:EditSet, fact:int, vocab:Vocab, dev, position:str='subjec
     "(ids, loss weights, key positions) of one edit's training rows: the subject's last token, or the prompt's last"
     t = editset.train.table
     p = editset.train[((t.role == 'edit') & (t.fact == fact)).to_numpy()]
-    ids, w, _, _ = training_rows(p, retain=False)
+    r = training_rows(p, retain=False)
+    ids, w = r.ids, r.w
     pos = subject_last(p, vocab) if position == 'subject' else np.diff(p.prompts.offsets) - 1
     return ids.to(dev), w.to(dev), torch.from_numpy(pos).to(dev)
 

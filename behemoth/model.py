@@ -175,6 +175,7 @@ def load_model_dir(path:str|Path, # a directory written by `save_model_dir`
     check_compatible(model, vocab)
     world = load_world(path) if all((path/f).exists() for f in WORLD_FILES) else None
     record = read_json(path/'record.json', 'record') if (path/'record.json').exists() else {}
+    check(isinstance(record, dict), 'record', f"{path/'record.json'} holds a JSON {type(record).__name__}, not a record")
     return model, world, vocab, record
 
 # %% ../nbs/08_model.ipynb #06fe2ecc
@@ -329,11 +330,11 @@ def probe_metrics(logprobs:np.ndarray, # (n, C) candidate log-probabilities, -in
 def greedy_correct(model:torch.nn.Module, # a causal LM
                    prompts:np.ndarray,    # right-padded prompt tokens (n, L)
                    lengths:np.ndarray,    # prompt lengths (n,)
-                   targets:np.ndarray,    # target tokens (n, 2), -1 where a name has one token
+                   targets,               # target tokens: (n,), (n, 2) padded with -1, or a `Ragged`
                    first:np.ndarray,      # the full-vocabulary argmax after each prompt (`candidate_logprobs(..., top=True)`)
                    batch_size:int=512, device=None, amp:bool=True)->np.ndarray:
     "Whether greedy decoding over the full vocabulary writes each probe's target exactly"
-    prompts, lengths = np.asarray(prompts, np.int64), np.asarray(lengths, np.int64)
+    prompts, lengths, targets = np.asarray(prompts, np.int64), np.asarray(lengths, np.int64), _as_tokens(targets)
     ok = first == targets[:, 0]
     two = np.flatnonzero(ok & (targets[:, 1] >= 0))
     if not len(two): return ok
@@ -367,4 +368,4 @@ def score_probes(model:torch.nn.Module, # a causal LM
     lp, first = candidate_logprobs(model, prompts, lengths, rel, cands, batch_size=batch_size, device=device, amp=amp, top=True)
     df = probe_metrics(lp, t)
     df.insert(0, 'relation', rel)
-    return df.assign(top1=greedy_correct(model, prompts, lengths, _as_tokens(targets), first, batch_size, device, amp), top_token=first)
+    return df.assign(top1=greedy_correct(model, prompts, lengths, targets, first, batch_size, device, amp), top_token=first)

@@ -24,7 +24,9 @@ def notebook_parameters(path:str|Path)->dict:
     "{name: (default, help)} of the notebook's `parameters` cell; a default that is not a literal is given as its source"
     path = Path(path)
     check(path.suffix == '.ipynb' and path.is_file(), 'notebook', f"{path} is not a notebook file")
-    src = _parameters_cell(nbformat.read(path, as_version=4), path)
+    try: nb = nbformat.read(path, as_version=4)
+    except Exception as e: raise ValueError(f"notebook: {path} cannot be read as a notebook ({type(e).__name__})") from None
+    src = _parameters_cell(nb, path)
     lines, out = src.splitlines(), {}
     for node in ast.parse(src).body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):

@@ -8,7 +8,7 @@ import contextlib, json, math, os, re, shutil, sys, tempfile, time
 from dataclasses import dataclass, field, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
-from .world import World, WorldSpec, make_world
+from .world import World, WorldSpec, make_world, fact_priors
 from .core import atomic_dir, check, is_positive_int, spec_from_dict, json_default, plain, read_json, environment, lazy_module
 from .vocab import Vocab, make_vocab, load_world_dir
 from .corpus import CorpusSpec, make_corpus, TokenStream
@@ -126,10 +126,11 @@ def _kept(probes:Probes, exclude:list)->Probes:
 def recall_table(scores:pd.DataFrame, probes:Probes)->pd.DataFrame:
     "Recall metrics per split and grammar from per-probe `scores` (of `score_probes`) of `probes`"
     df = pd.concat([probes.table[['split', 'grammar', 'fact']].reset_index(drop=True),
-                    scores[['correct', 'rank', 'p_cand', 'p_full']].reset_index(drop=True)], axis=1)
+                    scores[['top1', 'correct', 'rank', 'p_cand', 'p_full']].reset_index(drop=True)], axis=1)
     df['split'] = pd.Categorical(df.split, [s for s in df.split.unique()])
     return (df.groupby(['split', 'grammar'], observed=True, sort=False)
-              .agg(n=('correct', 'size'), recall=('correct', 'mean'), p_cand=('p_cand', 'mean'), p_full=('p_full', 'mean'), rank=('rank', 'mean'))
+              .agg(n=('top1', 'size'), recall=('top1', 'mean'), recall_cand=('correct', 'mean'), p_cand=('p_cand', 'mean'), p_full=('p_full', 'mean'),
+                   rank=('rank', 'mean'))
               .reset_index())
 
 def recall_of(table:pd.DataFrame)->float:
@@ -140,15 +141,18 @@ def recall_of(table:pd.DataFrame)->float:
 # %% ../nbs/09_train.ipynb #80f87f4e
 def capacity(scores:pd.DataFrame,  # per-probe scores (`score_probes`) of one probe per fact
              probes:Probes,        # those probes
-             vocab:Vocab,          # the world's vocabulary
+             world:World,          # their world (for the facts' priors)
              model:torch.nn.Module)->dict: # the model (for its parameter counts)
-    "Facts and bits of knowledge stored, per model parameter"
-    keep = probes.table.split.astype(str).isin(TRAINED_SPLITS).to_numpy()
-    C = vocab.relations.n_candidates.to_numpy()[probes.table.relation.to_numpy()[keep]].astype(float)
-    ok = scores.correct.to_numpy()[keep]
-    bits, P, Pb = float((np.log2(C) * ok).sum()), n_params(model), n_params(model, embeddings=False)
-    return dict(facts=int(keep.sum()), stored=int(ok.sum()), bits=bits, chance_bits=float((np.log2(C) / C).sum()),
-                params=P, params_non_embedding=Pb, bits_per_param=bits / P, bits_per_param_non_embedding=bits / Pb)
+    "Bits of independent knowledge held (Allen-Zhu & Li's measure) against the world's content, facts stored, per model parameter"
+    prior = fact_priors(world)[probes.table.fact.to_numpy()]
+    keep = probes.table.split.astype(str).isin(TRAINED_SPLITS).to_numpy() & np.isfinite(prior)
+    lp = -np.log2(prior[keep])
+    bits = float((np.log2(scores.p_full.to_numpy()[keep].clip(1e-300)) + lp).sum())
+    bits_cand = float((np.log2(scores.p_cand.to_numpy()[keep].clip(1e-300)) + lp).sum())
+    P, Pb = n_params(model), n_params(model, embeddings=False)
+    return dict(facts=int(keep.sum()), stored=int(scores.top1.to_numpy()[keep].sum()), stored_cand=int(scores.correct.to_numpy()[keep].sum()),
+                bits=bits, bits_cand=bits_cand, information=float(lp.sum()), params=P, params_non_embedding=Pb,
+                bits_per_param=bits / P, bits_per_param_non_embedding=bits / Pb)
 
 # %% ../nbs/09_train.ipynb #6932aba5
 def _device(spec:TrainSpec, local_rank:int)->torch.device:
@@ -382,7 +386,7 @@ def _final_record(run:Run, stopped:str)->dict:
                 train_seconds=run.elapsed, tokens_per_s=run.tokens / max(run.elapsed, 1e-9),
                 data_frac=float(np.mean([h['data_frac'] for h in trains])) if trains else None,
                 loss=trains[-1]['loss'] if trains else None, recall=recall_of(table), eval_grammars=run.grammars,
-                table=table.to_dict('records'), capacity=capacity(sc[first], final[first], run.vocab, model),
+                table=table.to_dict('records'), capacity=capacity(sc[first], final[first], run.world, model),
                 eval_seconds=time.perf_counter() - t_eval, device=str(run.dev), world_size=run.ws, **environment())
 
 # %% ../nbs/09_train.ipynb #b6244ef0
@@ -426,9 +430,9 @@ def train_summary(rec:dict)->str:
             f"{ranks}; stopped by {rec['stopped'].replace('_', ' ')}\n"
             f"final loss {rec['loss']:.4f}; recall of trained facts {rec['recall']:.2%}")
     tab = pd.DataFrame(rec['table'])
-    tab = tab.assign(recall=tab.recall.map('{:.2%}'.format), p_cand=tab.p_cand.map('{:.3f}'.format),
+    tab = tab.assign(recall=tab.recall.map('{:.2%}'.format), recall_cand=tab.recall_cand.map('{:.2%}'.format), p_cand=tab.p_cand.map('{:.3f}'.format),
                      p_full=tab.p_full.map('{:.3f}'.format), rank=tab['rank'].map('{:.2f}'.format))
-    cap = (f"capacity: {c['stored']:,} of {c['facts']:,} facts stored = {c['bits']:,.0f} bits "
-           f"(chance: {c['chance_bits']:,.0f}); {c['bits_per_param']:.4f} bits per parameter, "
+    cap = (f"capacity: {c['stored']:,} of {c['facts']:,} independent facts stored; {c['bits']:,.0f} bits held of the world's "
+           f"{c['information']:,.0f} ({c['bits_cand']:,.0f} knowing the candidates); {c['bits_per_param']:.4f} bits per parameter, "
            f"{c['bits_per_param_non_embedding']:.4f} without embeddings")
     return '\n\n'.join([head, 'recall per split and grammar (all probes)\n' + tab.to_string(index=False), cap])

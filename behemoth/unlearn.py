@@ -11,17 +11,17 @@ import numpy as np, pandas as pd
 from .world import World
 from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab
-from .probes import Probes, build_probes
+from .probes import Probes, build_probes, concat_probes
 from .corpus import CorpusSpec
 from .edits import EditSet, check_world, truth_probes
-from .model import candidate_logprobs, relation_candidates, load_model_dir
+from .model import candidate_logprobs, relation_candidates, load_model_dir, greedy_correct
 from .train import TrainSpec, train
 from .finetune import FineTune, training_rows, fit
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'FORGETTING_KINDS', 'oracle_specs', 'forgotten_facts', 'train_oracle', 'truth_ratios', 'ks_2samp',
-           'relearn_pool', 'relearn', 'unlearning_metrics']
+__all__ = ['torch', 'FORGETTING_KINDS', 'oracle_specs', 'forgotten_facts', 'train_oracle', 'log_truth_ratio', 'truth_ratios',
+           'ks_test', 'relearn_pool', 'relearn', 'unlearning_metrics']
 
 # %% ../nbs/13_unlearn.ipynb #801db7d0
 FORGETTING_KINDS = ('refusal', 'forget_relation')   # edit sets whose facts are unlearned
@@ -52,51 +52,42 @@ def train_oracle(base:str|Path,          # the trained base model's directory
     return train(world, out, spec, corpus, vocab=vocab, exclude=forgotten_facts(editset), overwrite=overwrite, progress=progress)
 
 # %% ../nbs/13_unlearn.ipynb #6d03b250
+def log_truth_ratio(logp:np.ndarray,  # (n, C) full-softmax log-probabilities of each candidate's name, -inf past a relation's C
+                    true:np.ndarray,  # (n,) the true candidate
+                    width)->np.ndarray: # (n,) or scalar: tokens in the names
+    "TOFU's log truth ratio: mean log-probability of the wrong candidates minus the true one's, per name token"
+    r, C = np.arange(len(logp)), np.isfinite(logp).sum(1)
+    wrong = np.where(np.isfinite(logp), logp, 0.).sum(1) - logp[r, true]
+    return (wrong / (C - 1) - logp[r, true]) / np.asarray(width, float)
+
 def truth_ratios(model:torch.nn.Module, probes:Probes, vocab:Vocab, batch_size:int=512)->pd.DataFrame:
-    "Per probe: log truth ratio, log p of the true object among the candidates, bits held, and whether it is on top"
+    "Per probe: TOFU's log truth ratio, the true object's log-probability (candidates, full softmax), bits held, on top, generated"
     ids, lens = probes.padded()
     rel, true = probes.table.relation.to_numpy(), probes.table.expected.to_numpy()
-    lp = candidate_logprobs(model, ids, lens, rel, relation_candidates(vocab), batch_size=batch_size)
+    lp, first = candidate_logprobs(model, ids, lens, rel, relation_candidates(vocab), batch_size=batch_size, top=True)
     cand = lp - np.logaddexp.reduce(lp, 1, keepdims=True)          # renormalised among the relation's candidates
-    r = np.arange(len(lp)); C = np.isfinite(lp).sum(1)
-    lt = cand[r, true]
-    wrong = cand.copy(); wrong[r, true] = -np.inf
-    log_tr = np.logaddexp.reduce(wrong, 1) - np.log(C - 1) - lt
-    return pd.DataFrame(dict(fact=probes.table.fact.to_numpy(), log_tr=log_tr, logp_true=lt,
-                             bits=np.log2(C) + lt / np.log(2), on_top=lp.argmax(1) == true))
+    r, C = np.arange(len(lp)), np.isfinite(lp).sum(1)
+    width = np.array([c.shape[1] for c in relation_candidates(vocab)])[rel]
+    return pd.DataFrame(dict(fact=probes.table.fact.to_numpy(), grammar=probes.table.grammar.to_numpy(),
+                             log_tr=log_truth_ratio(lp, true, width), logp_true=cand[r, true], logp_full=lp[r, true],
+                             bits=np.log2(C) + cand[r, true] / np.log(2), on_top=lp.argmax(1) == true,
+                             top1=greedy_correct(model, ids, lens, probes.targets, first, batch_size)))
 
 # %% ../nbs/13_unlearn.ipynb #974e15d7
-def _ks_inside(n:int, m:int, d:float)->float:
-    "Probability that a uniformly random lattice path from (0,0) to (n,m) keeps |i/n - j/m| < d"
-    ok = lambda i, j: abs(i / n - j / m) < d - 1e-12
-    prev = np.zeros(m + 1)
-    for i in range(n + 1):
-        cur = np.zeros(m + 1)
-        for j in range(m + 1):
-            if not ok(i, j): continue
-            if i == 0 and j == 0: cur[j] = 1.; continue
-            a = prev[j] * (n - i + 1) / (n - i + 1 + m - j) if i > 0 else 0.       # a step in i, from (i-1, j)
-            b = cur[j - 1] * (m - j + 1) / (n - i + m - j + 1) if j > 0 else 0.   # a step in j, from (i, j-1)
-            cur[j] = a + b
-        prev = cur
-    return float(prev[m])
-
-def ks_2samp(a, b)->tuple[float, float]:
-    "Two-sample Kolmogorov-Smirnov statistic D and its two-sided p-value"
-    a, b = np.sort(np.asarray(a, float)), np.sort(np.asarray(b, float))
+def ks_test(a, b)->tuple[float, float, float]:
+    "Two-sample Kolmogorov-Smirnov statistic D, its two-sided p-value (exact up to 10,000 per sample) and log10 p"
+    from scipy.stats import ks_2samp, kstwobign
+    a, b = np.asarray(a, float), np.asarray(b, float)
     n, m = len(a), len(b)
     check(n > 0 and m > 0, 'samples', f"need two non-empty samples, got sizes {n} and {m}")
     check(np.isfinite(a).all() and np.isfinite(b).all(), 'samples', "samples must be finite")
-    x = np.r_[a, b]
-    d = float(np.max(np.abs(np.searchsorted(a, x, 'right') / n - np.searchsorted(b, x, 'right') / m)))
-    if d == 0: return 0., 1.
-    if n * m <= 1_000_000: return d, min(1., max(0., 1 - _ks_inside(n, m, d)))
-    en = math.sqrt(n * m / (n + m)); lam = (en + 0.12 + 0.11 / en) * d    # Numerical Recipes' asymptotic form
-    return d, min(1., max(0., 2 * sum((-1) ** (k - 1) * math.exp(-2 * k * k * lam * lam) for k in range(1, 101))))
+    r = ks_2samp(a, b, method='exact' if max(n, m) <= 10_000 else 'asymp')
+    d, p = float(r.statistic), float(r.pvalue)
+    if p > 0: return d, p, math.log10(p)
+    if d == 1: return d, p, (math.log(2) - (math.lgamma(n + m + 1) - math.lgamma(n + 1) - math.lgamma(m + 1))) / math.log(10)
+    return d, p, float(kstwobign.logsf(d * math.sqrt(n * m / (n + m)))) / math.log(10)
 
 # %% ../nbs/13_unlearn.ipynb #0ba60d33
-def _held(t:pd.DataFrame)->float: return float(t.bits.clip(lower=0).sum())
-
 def relearn_pool(editset:EditSet, world:World)->np.ndarray:
     "Fact ids of the forgotten facts' relations that the edit set does not touch: what relearning fine-tunes on (empty when a whole relation is forgotten)"
     f = world.facts
@@ -132,16 +123,25 @@ def unlearning_metrics(unlearned:torch.nn.Module, # the unlearned model
                        editset:EditSet, vocab:Vocab,
                        world:World|None=None,     # the world: adds the relearning test (when the relation has other facts to relearn from)
                        relearn_steps:int=50)->dict:
-    "Forgetting, forget quality against the oracle, bits held and removed, and relearning, of an unlearned model"
-    fp = truth_probes(editset, vocab)
-    tu, tb, to = (truth_ratios(m, fp, vocab) for m in (unlearned, base, oracle))
-    tr = fp.table.trained.to_numpy()
-    ks, pv = ks_2samp(tu.log_tr[tr], to.log_tr[tr])
-    out = dict(forgotten=float(1 - tu.on_top[tr].mean()), forgotten_heldout=float(1 - tu.on_top[~tr].mean()) if (~tr).any() else float('nan'),
-               oracle_recall=float(to.on_top[tr].mean()), ks=ks, forget_quality=pv, log10_forget_quality=math.log10(max(pv, 1e-300)),
-               log_tr=float(tu.log_tr[tr].mean()), log_tr_oracle=float(to.log_tr[tr].mean()), log_tr_base=float(tb.log_tr[tr].mean()),
-               bits_base=_held(tb[tr]), bits=_held(tu[tr]), bits_oracle=_held(to[tr]))
-    out['bits_removed'] = out['bits_base'] - out['bits']
+    "Forgetting in every grammar, forget quality against the oracle, bits held, removed and in excess, and relearning"
+    others = [g for g in editset.spec.grammar_sets()['other'] if g != 'default']
+    fp = concat_probes([truth_probes(editset, vocab, g) for g in ('default', *others)])
+    tu, tb, to = (truth_ratios(m, fp, vocab).assign(trained=fp.table.trained.to_numpy()) for m in (unlearned, base, oracle))
+    d = lambda t: t[(t.grammar == 'default') & t.trained]
+    o = lambda t: t[(t.grammar != 'default') & t.trained].groupby('fact', sort=True).log_tr.mean()
+    ks, fq, lfq = ks_test(d(tu).log_tr, d(to).log_tr)
+    out = dict(forget_n=len(d(tu)), forgotten=float(1 - d(tu).on_top.mean()), forgotten_top1=float(1 - d(tu).top1.mean()),
+               forgotten_other=float(1 - tu.on_top[(tu.grammar != 'default') & tu.trained].mean()) if others else float('nan'),
+               forgotten_qa=float(1 - tu.on_top[(tu.grammar == 'qa') & tu.trained].mean()) if 'qa' in others else float('nan'),
+               forgotten_heldout=float(1 - tu.on_top[(tu.grammar == 'default') & ~tu.trained].mean()) if (~tu.trained).any() else float('nan'),
+               oracle_recall=float(d(to).on_top.mean()), ks=ks, forget_quality=fq, log10_forget_quality=lfq)
+    if others:
+        _, fq2, lfq2 = ks_test(o(tu), o(to))
+        out.update(forget_quality_other=fq2, log10_forget_quality_other=lfq2)
+    R = np.exp(d(tu).log_tr)
+    out.update(tofu_truth_ratio=float(np.minimum(R, 1 / R).mean()), log_tr=float(d(tu).log_tr.mean()), log_tr_oracle=float(d(to).log_tr.mean()),
+               log_tr_base=float(d(tb).log_tr.mean()), bits_base=float(d(tb).bits.sum()), bits=float(d(tu).bits.sum()), bits_oracle=float(d(to).bits.sum()))
+    out.update(bits_removed=out['bits_base'] - out['bits'], excess_bits=out['bits'] - out['bits_oracle'])
     if world is not None and len(relearn_pool(editset, world)):   # a whole forgotten relation leaves nothing to relearn from
         ru, ro = relearn(unlearned, editset, world, vocab, steps=relearn_steps), relearn(oracle, editset, world, vocab, steps=relearn_steps)
         out.update(relearned=ru['relearn_after'], relearned_oracle=ro['relearn_after'])

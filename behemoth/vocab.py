@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World, WorldSpec, namespaces, relations_table, write_world_files, load_world
-from .core import check, atomic_dir
+from .core import check, atomic_dir, read_json
 
 # %% auto #0
 __all__ = ['SPECIALS', 'EOS', 'PAD', 'UNK', 'MARKERS', 'N_WORDS', 'Vocab', 'make_vocab', 'names', 'entity_tokens', 'token_bytes',
@@ -142,7 +142,8 @@ def load_vocab(d:str|Path)->Vocab:
     "Read the partition written by `save_vocab`"
     p = Path(d)/'vocab.json'
     check(p.exists(), 'path', f"{d} holds no vocabulary (no vocab.json)")
-    m = json.loads(p.read_text())
+    m = read_json(p, 'vocab')
+    check(isinstance(m, dict) and {'tokens', 'spaces', 'relations'} <= set(m), 'vocab', f"{p} holds no token partition")
     return Vocab(pd.DataFrame(m['tokens']).set_index('id'), pd.DataFrame(m['spaces']).set_index('namespace'),
                  pd.DataFrame(m['relations']).set_index('relation'))
 

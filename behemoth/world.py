@@ -8,11 +8,12 @@ import contextlib, json, os, shutil, tempfile
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
-from .core import check, is_positive_int, spec_from_dict, atomic_dir
+from .core import check, is_positive_int, spec_from_dict, atomic_dir, read_json
 
 # %% auto #0
 __all__ = ['WORLD_PRESETS', 'FACT_COLUMNS', 'QA_ROLES', 'WorldSpec', 'world_spec', 'relations_table', 'namespaces', 'correlate',
-           'exposure_counts', 'World', 'make_world', 'nested_of', 'save_world', 'write_world_files', 'load_world']
+           'exposure_counts', 'World', 'make_world', 'nested_of', 'fact_priors', 'information_content', 'save_world',
+           'write_world_files', 'load_world']
 
 # %% ../nbs/01_world.ipynb #930bf404
 @dataclass(frozen=True)
@@ -219,6 +220,25 @@ def nested_of(world:World)->np.ndarray:
     loc = f[f.relation == world.spec.n_relations + 1]
     return loc.object.to_numpy()[np.argsort(loc.subject.to_numpy())]
 
+# %% ../nbs/01_world.ipynb #f5c2ede2
+def fact_priors(world:World)->np.ndarray:
+    "Per fact, the probability of its object given the facts it depends on (NaN: derived, no information of its own)"
+    f, rel, s = world.facts, world.relations, world.spec
+    r = f.relation.to_numpy()
+    kind, C = rel.kind.to_numpy()[r], rel.n_candidates.to_numpy()[r].astype(float)
+    p = 1 / C
+    if s.correlation is not None:
+        m = np.flatnonzero(r == 1)
+        r0 = f.object.to_numpy()[world.fact_id(0, f.subject.to_numpy()[m])]
+        same = f.object.to_numpy()[m] == r0
+        p[m] = np.where(same, s.correlation, (1 - s.correlation) / (C[m] - 1))
+    p[kind == 'inherited'] = np.nan
+    return p
+
+def information_content(world:World)->float:
+    "Bits of independent information in the world's facts"
+    return float(-np.nansum(np.log2(fact_priors(world))))
+
 # %% ../nbs/01_world.ipynb #6f1b3992
 def save_world(world:World, path:str|Path, overwrite:bool=False)->Path:
     "Write `world` to the directory `path` (world.json, facts.parquet)"
@@ -236,6 +256,10 @@ def load_world(path:str|Path)->World:
     "Read a world written by `save_world`"
     path = Path(path)
     check((path/'world.json').exists(), 'path', f"{path} holds no world (no world.json)")
-    meta = json.loads((path/'world.json').read_text())
+    meta = read_json(path/'world.json', 'world')
+    check(isinstance(meta, dict) and isinstance(meta.get('spec'), dict), 'world', f"{path/'world.json'} holds no world spec")
+    check((path/'facts.parquet').is_file(), 'world', f"{path} has a world.json but no facts.parquet")
     spec = WorldSpec.from_dict(meta['spec'])
-    return World(spec, pd.read_parquet(path/'facts.parquet'), relations_table(spec))
+    try: facts = pd.read_parquet(path/'facts.parquet')
+    except Exception as e: raise ValueError(f"world: {path/'facts.parquet'} cannot be read ({type(e).__name__})") from None
+    return World(spec, facts, relations_table(spec))
