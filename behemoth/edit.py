@@ -57,7 +57,7 @@ class Objective:
     retain:ClassVar[bool] = True    # whether the retain rows are trained on
     goal:ClassVar[str] = 'learned'  # what training works towards: every edit row 'learned', or its true object 'forgotten'
     kind:ClassVar[str] = 'edit'     # 'edit' or 'unlearn': which board a method with this objective belongs to
-    epochs:ClassVar[int] = 30       # default passes over the edit rows (editing stops early once learned; unlearning runs them all)
+    epochs:ClassVar[int] = 100      # default passes over the edit rows (editing stops early once learned; unlearning runs them all)
 
     def __post_init__(self): self.validate()
     def validate(self): pass
@@ -237,10 +237,11 @@ def edit_model(model,                      # the trained model (left untouched)
     changes = weight_changes(model, edited)
     losses = [l for f in out.fits for l in f.get('losses', [])]
     stops = {f['stopped'] for f in out.fits}
+    diverged = not all(np.isfinite(losses)) or not all(bool(torch.isfinite(p).all()) for p in edited.parameters())
     record = dict(format='behemoth-edit/2', editor=cfg.to_dict(), label=cfg.label, edit=editset.spec.to_dict(),
                   n_edits=int(editset.edits.trained.sum()), rows=int(out.rows), trained=list(out.trained),
                   trainable_params=int(out.trainable_params), steps=int(sum(f.get('steps', 0) for f in out.fits)),
-                  stopped=stops.pop() if len(stops) == 1 else 'steps', seconds=seconds,
+                  stopped='diverged' if diverged else stops.pop() if len(stops) == 1 else 'steps', diverged=diverged, seconds=seconds,
                   loss_first=losses[0] if losses else None, loss_last=losses[-1] if losses else None,
                   fits=[{k: v for k, v in f.items() if k != 'losses'} for f in out.fits],
                   weight_changes=changes.to_dict('records'), **environment())

@@ -23,11 +23,11 @@ from .unlearn import train_oracle, unlearning_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'run_editors', 'summary_table',
-           'change_summary', 'editors_with', 'lora_grid', 'fact_outcomes', 'exposure_bins', 'recall_over_training',
-           'exposure_table', 'capacity_sweep', 'unlearn_methods', 'experiment_dirs', 'figure_name', 'save_figure',
-           'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars', 'plot_locality', 'plot_splits',
-           'plot_scatter', 'plot_binned', 'headline']
+__all__ = ['torch', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'edit_set', 'run_editors',
+           'summary_table', 'change_summary', 'editors_with', 'lora_grid', 'fact_outcomes', 'exposure_bins',
+           'recall_over_training', 'exposure_table', 'capacity_sweep', 'unlearn_methods', 'experiment_dirs',
+           'figure_name', 'save_figure', 'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars',
+           'plot_locality', 'plot_splits', 'plot_scatter', 'plot_binned']
 
 # %% ../nbs/15_experiments.ipynb #320a3cd4
 def as_spec(cls, x):
@@ -111,7 +111,8 @@ def oracle_of(base:Base, editset:EditSet)->Base:
     return _load(d)
 
 # %% ../nbs/15_experiments.ipynb #fbb9e551
-def _edits(base:Base, edit)->EditSet:
+def edit_set(base:Base, edit)->EditSet:
+    "An edit set of the base's world: given, or made from an `EditSpec` (or a dict of its fields)"
     return edit if isinstance(edit, EditSet) else make_edits(base.world, base.vocab, as_spec(EditSpec, edit))
 
 def run_editors(base:Base,               # the trained base
@@ -121,7 +122,7 @@ def run_editors(base:Base,               # the trained base
                 stats_dir=None,          # rome, memit: key statistics cache directory
                 **labels)->tuple[pd.DataFrame, pd.DataFrame]:
     "Edit `base` with each editor and evaluate it: (tidy results, weight changes), both labelled with `labels`"
-    es = _edits(base, edit)
+    es = edit_set(base, edit)
     specs = [make_editor(e) for e in editors]   # every setting is checked before the first edit runs
     check(len(specs) > 0, 'editors', "no editors given")
     res, wc = [], []
@@ -165,7 +166,7 @@ def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
 # %% ../nbs/15_experiments.ipynb #79432646
 def fact_outcomes(base:Base, edit, editor)->pd.DataFrame:
     "One row per edited fact: its exposure and dissent, the base model's and the edited model's probability of the true and new objects"
-    es, spec = _edits(base, edit), make_editor(editor)
+    es, spec = edit_set(base, edit), make_editor(editor)
     m, rec = edit_model(base.model, es, spec, vocab=base.vocab, world=base.world)
     p = es.probes.where(split='edited')
     p = p[(p.table.grammar == p.table.grammar.iloc[0]).to_numpy()]   # one probe per fact
@@ -229,7 +230,7 @@ def capacity_sweep(world=None, sizes=(100, 200), spec=None, corpus=None, cache:s
 # %% ../nbs/15_experiments.ipynb #ea108501
 def unlearn_methods(base:Base, edit, editors:list, utility_size:int|None=300, relearn_steps:int=50, **labels)->pd.DataFrame:
     "Tidy results, with the unlearning metrics against the oracle in the summary rows, of each unlearning editor"
-    es = _edits(base, edit)
+    es = edit_set(base, edit)
     specs = [make_editor(e) for e in editors]
     check(len(specs) > 0, 'editors', "no editors given")
     orc = oracle_of(base, es)
@@ -288,6 +289,14 @@ def _fig(n:int, width:float=3.2, height:float=2.8, ncols:int=4):
     for ax in axes.flat[n:]: ax.set_visible(False)
     return fig, list(axes.flat[:n])
 
+def _unit(table, m)->bool:
+    "Whether metric `m` is a fraction (its axis then spans 0 to 1)"
+    return bool(table[m].dropna().between(0, 1).all())
+
+def _clip(table, m)->tuple:
+    "Interval ends are clipped to [0, 1] for fractions"
+    return (0, 1) if _unit(table, m) else (None, None)
+
 def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
                       x:str, metrics:list, hue:str|None=None, logx:bool=False, baselines:pd.DataFrame|None=None,
                       title:str|None=None):
@@ -297,11 +306,12 @@ def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
         for h, g in (table.groupby(hue, sort=False) if hue else [(None, table)]):
             g = g.sort_values(x)
             ax.plot(g[x], g[m], marker='o', ms=3, label=h)
+            if f"{m}_lo" in g: ax.fill_between(g[x], g[f"{m}_lo"].clip(*_clip(table, m)), g[f"{m}_hi"].clip(*_clip(table, m)), alpha=0.15)
         if baselines is not None:
             for i, (_, r) in enumerate(baselines.iterrows()):
                 ax.axhline(r[m], ls='--', lw=1, color=f"C{(i + 7) % 10}", label=r.get('method', None))
         if logx: ax.set_xscale('log', base=2)
-        ax.set(title=m, xlabel=x, ylim=(-0.03, 1.03) if table[m].between(0, 1).all() else None)
+        ax.set(title=m, xlabel=x, ylim=(-0.03, 1.03) if _unit(table, m) else None)
     if hue or baselines is not None: axes[-1].legend(fontsize=7, loc='best')
     if title: fig.suptitle(title, fontsize=10)
     return fig
@@ -309,9 +319,14 @@ def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
 def plot_metric_bars(table:pd.DataFrame, metrics:list, by:str='method', title:str|None=None):
     "One panel per metric: a bar per run"
     fig, axes = _fig(len(metrics), width=2.8, height=max(2.4, 0.28 * len(table) + 1))
+    names = table[by].astype(str) + np.where(table['diverged'], ' (diverged)', '') if 'diverged' in table else table[by].astype(str)
     for i, (ax, m) in enumerate(zip(axes, metrics)):
-        ax.barh(table[by].astype(str), table[m], color=[f"C{i % 10}" for i in range(len(table))])
-        ax.invert_yaxis(); ax.set(title=m)
+        err = None
+        if f"{m}_lo" in table:   # the 95% interval over seeds
+            lo, hi = table[f"{m}_lo"].clip(*_clip(table, m)), table[f"{m}_hi"].clip(*_clip(table, m))
+            err = np.nan_to_num(np.vstack([table[m] - lo, hi - table[m]]).clip(0))
+        ax.barh(names, table[m], xerr=err, color=[f"C{i % 10}" for i in range(len(table))], error_kw=dict(lw=1, capsize=2))
+        ax.invert_yaxis(); ax.set(title=m, xlim=(0, 1.02) if _unit(table, m) else None)
         if i % 4: ax.set_yticklabels([])
     if title: fig.suptitle(title, fontsize=10)
     return fig
@@ -368,8 +383,3 @@ def plot_binned(df:pd.DataFrame, x:str, y:str, hue:str|None=None, title:str|None
     if hue: ax.legend(fontsize=7)
     if title: fig.suptitle(title, fontsize=10)
     return fig
-
-# %% ../nbs/15_experiments.ipynb #d2fd6b86
-def headline(table:pd.DataFrame, metrics:list, by:str='method', digits:int=3)->dict:
-    "{run: {metric: value}} of a summary table, rounded"
-    return {str(r[by]): {m: (round(float(r[m]), digits) if pd.notna(r[m]) else None) for m in metrics} for _, r in table.iterrows()}

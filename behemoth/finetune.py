@@ -33,7 +33,7 @@ class FineTune(Method):
     modules:tuple|None=None        # only parameters whose names contain one of these strings; None: no restriction
     lr:float=1e-3                  # AdamW learning rate (constant)
     steps:int|None=None            # optimizer steps; None: `epochs` passes over the edit rows
-    epochs:int|None=None           # passes over the edit rows when `steps` is None; None: the objective's (30 to edit, 5 to unlearn)
+    epochs:int|None=None           # passes over the edit rows when `steps` is None; None: the objective's (up to 100 to edit, 5 to unlearn)
     batch_size:int=32              # edit rows per step (and as many retain rows)
     repeats:int|None=None          # use at most this many training sentences of each edit; None: all of them
     retain:bool=True               # mix in the edit set's retain sentences (when the objective uses them)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import contextlib, hashlib, json, math, time
 from dataclasses import dataclass
+from typing import ClassVar
 from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World, make_world
@@ -22,7 +23,8 @@ F = lazy_module('torch.nn.functional')
 
 # %% auto #0
 __all__ = ['torch', 'F', 'TRACE_KINDS', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer',
-           'clear_key_statistics', 'key_statistics', 'ROME', 'MEMIT', 'rome_update', 'memit_update', 'rome', 'memit']
+           'clear_key_statistics', 'key_statistics', 'ROME', 'MEMIT', 'rome_update', 'memit_update', 'key_scale',
+           'distinct_keys', 'rome', 'memit']
 
 # %% ../nbs/12_locate.ipynb #93e8b375
 def subject_last(probes:Probes, vocab:Vocab)->np.ndarray:
@@ -82,15 +84,19 @@ def causal_trace(model:torch.nn.Module, # a causal LM
                  probes:Probes,         # probes whose `expected` object the model knows (a grammar with the subject before the object)
                  vocab:Vocab,           # the world's vocabulary
                  kind:str='hidden',     # the state restored: 'hidden' (layer output), 'mlp' or 'attn' (their outputs)
-                 noise:float=3.,        # noise scale, in standard deviations of the token embeddings
-                 samples:int=8,         # noise draws per probe
+                 noise:float=3.,        # noise scale, in standard deviations of the subject tokens' embeddings
+                 samples:int=10,        # noise draws per probe
+                 window:int=1,          # consecutive layers restored together, centred on each layer ('hidden': always 1)
                  seed:int=0)->pd.DataFrame:
     "Per probe, layer and prompt position: the right object's probability with the subject corrupted and that one state restored"
     check(kind in TRACE_KINDS, 'kind', f"unknown kind {kind!r}; choose one of {TRACE_KINDS}")
     check(is_positive_int(samples), 'samples', f"must be a positive integer, got {samples!r}")
+    check(is_positive_int(window), 'window', f"must be a positive integer, got {window!r}")
     dev = next(model.parameters()).device
     emb = model.get_input_embeddings()
-    sigma = float(emb.weight.detach().std())
+    subj = torch.from_numpy(np.flatnonzero(vocab.table.kind.to_numpy() == 'subject')).to(dev)
+    sigma = float(emb.weight.detach()[subj].std())
+    window = 1 if kind == 'hidden' else window
     s_last = subject_last(probes, vocab)
     _, wid = names(vocab, probes.table.relation.to_numpy(), probes.table.subject.to_numpy(), 'subject')
     L, rows = model.config.num_hidden_layers, []
@@ -120,11 +126,13 @@ def causal_trace(model:torch.nn.Module, # a causal LM
                         y = _first(out).clone()
                         y[torch.arange(len(y), device=dev), pos] = clean[l][pos]
                         return _replace(out, y)
-                    with _hooked(m, restore):
+                    span = range(max(0, l - window // 2), min(L, l - window // 2 + window))
+                    with contextlib.ExitStack() as rs:
+                        for j in span: rs.enter_context(_hooked(hooks[j][0], lambda mod, inp, out, j=j: restore(mod, inp, out, l=j)))
                         pr_ = logp(model(input_ids=x.expand(P * samples, -1), use_cache=False).logits).view(P, samples).mean(1).cpu().numpy()
                     rows.append(pd.DataFrame(dict(probe=i, fact=probes.table.fact.iloc[i] if 'fact' in probes.table else i, kind=kind, layer=l,
                                                   position=np.arange(P), token=_labels(pr, s0, s1, vocab), p_clean=p_clean,
-                                                  p_corrupt=p_corrupt, p_restored=pr_)))
+                                                  p_corrupt=p_corrupt, p_restored=pr_, window=window)))
     df = pd.concat(rows, ignore_index=True)
     return df.assign(effect=df.p_restored - df.p_corrupt)
 
@@ -152,6 +160,7 @@ def critical_layer(model:torch.nn.Module, probes:Probes, vocab:Vocab,
     at = t.token == 'subject last' if position == 'subject' else t.position == t.groupby('probe').position.transform('max')
     eff = t[at].groupby('layer').effect.mean()
     top = eff.drop(eff.index[-1]) if position == 'subject' and len(eff) > 1 else eff   # the last layer's subject token reaches no later position
+    if position == 'last' and len(top) > 1: top = top.drop(0)   # layer 0's key at the last token is that token's embedding alone
     return int(top.idxmax()), eff.rename('mlp_effect').reset_index()
 
 # %% ../nbs/12_locate.ipynb #30d05c2f
@@ -215,8 +224,9 @@ class ROME(Method):
     v_steps:int=25                 # most optimisation steps of each value (ROME: 20-25)
     kl_weight:float=0.0625         # weight of the KL term that keeps the subject's other predictions
     v_decay:float=0.5              # weight of the squared norm of the value change, relative to the output's
-    clamp_norm:float=4.            # the value change is at most this many times the MLP output's norm
+    clamp_norm:float=4.            # the value change is at most this many times the MLP output's norm (ROME's clamp_norm_factor)
     mom2_tokens:int=100_000        # corpus tokens behind the key second-moment statistics
+    clamp_on:ClassVar[str] = 'mlp' # the norm the clamp and decay are relative to: the MLP output (ROME)
 
     def __post_init__(self):
         if self.layers is not None: object.__setattr__(self, 'layers', tuple(np.atleast_1d(self.layers).tolist()))
@@ -240,6 +250,9 @@ class ROME(Method):
             '-seq' if getattr(self, 'sequential', False) else '')
     def check(self, model, editset):
         check_layers(model, self.layers)
+        if self.key_position == 'last' and self.layers is not None and 0 in self.layers:
+            check(False, 'layers', "layer 0's key at the last token is that token's embedding alone (GPT-NeoX's MLP reads the layer input; "
+                  "position enters only attention), so it is the same for every prompt: choose layers >= 1")
         if self.key_position == 'subject' and self.layers is not None and max(self.layers) >= model.config.num_hidden_layers - 1:
             check(False, 'layers', f"a value written at the subject's token in the last layer ({max(self.layers)}) reaches no later position: "
                   "choose a lower layer or key_position='last'")
@@ -247,9 +260,11 @@ class ROME(Method):
 @dataclass(frozen=True)
 class MEMIT(ROME):
     "Mass editing (Meng et al. 2023): many edits spread over a range of MLP output projections at once"
-    layers:tuple|None=None         # the layers to edit; None: the critical layer of a causal trace and the one below
-    mom2_weight:float=10.          # weight of the key second moment against the edited keys (lambda)
+    layers:tuple|None=None         # the layers to edit; None: the critical layer of a causal trace and the one below (never 0 at the last token)
+    clamp_norm:float=0.75          # the residual change is at most this many times the residual's norm (MEMIT's clamp_norm_factor)
+    mom2_weight:float=0.1          # lambda in units of the edit keys' median k^T C^-1 k (1: MEMIT's balance, half of each residual per layer; 0.1: from the sweep in the docs)
     sequential:bool=False          # one edit after another instead of all at once
+    clamp_on:ClassVar[str] = 'residual'  # MEMIT clamps and decays relative to the residual stream at the last edited layer
     def validate(self):
         ROME.validate(self)
         check(isinstance(self.mom2_weight, (int, float)) and math.isfinite(self.mom2_weight) and self.mom2_weight > 0, 'mom2_weight',
@@ -281,7 +296,7 @@ def _value_delta(model, layer:int, rows:tuple, kl:tuple|None, spec:ROME)->tuple[
     "The change `δ` of layer `layer`'s MLP output at the subject's last token that makes the model say the edit"
     ids, w, spos = rows
     mlp = _layer(model, layer).mlp
-    v = _at(model, mlp, ids, spos).mean(0)
+    v = _at(model, mlp if spec.clamp_on == 'mlp' else _layer(model, layer), ids, spos).mean(0)   # what the clamp and decay are relative to
     vn = max(float(v.norm()), 1e-6)
     delta = torch.zeros_like(v, requires_grad=True)
     opt = torch.optim.Adam([delta], lr=spec.v_lr)
@@ -297,10 +312,10 @@ def _value_delta(model, layer:int, rows:tuple, kl:tuple|None, spec:ROME)->tuple[
             nll = ((tl * w).sum(1) / w.sum(1)).mean()
             top = bool((((logits.argmax(-1) == ids[:, 1:]) | (w == 0)).all()))
             if top and float(nll.detach()) < 0.05: stopped = 'learned'; break
-            loss = nll + spec.v_decay * delta.pow(2).sum() / vn ** 2
+            loss = nll + spec.v_decay * delta.norm() / vn ** 2       # ROME's and MEMIT's weight decay, ||delta|| / ||v||^2
             if kl is not None and spec.kl_weight > 0:
-                add.pos = kl[2]
-                loss = loss + spec.kl_weight * F.kl_div(_last_logp(model, kl[0], kl[1]), kl_ref, log_target=True, reduction='batchmean')
+                add.pos = kl[2]                                         # KL(edited || original), as ROME computes it
+                loss = loss + spec.kl_weight * F.kl_div(kl_ref, _last_logp(model, kl[0], kl[1]), log_target=True, reduction='batchmean')
             opt.zero_grad(); loss.backward(); opt.step()
             losses.append(float(nll.detach()))
             with torch.no_grad():
@@ -321,11 +336,18 @@ def rome_update(k:torch.Tensor,     # the key `k*`, shape (4h,)
 def memit_update(K:torch.Tensor,   # the edits' keys, (n, 4h)
                  R:torch.Tensor,   # the output changes they need, (n, h)
                  C:torch.Tensor,   # the keys' second moment, (4h, 4h)
-                 weight:float)->torch.Tensor: # lambda, the weight of the preserved keys
+                 weight:float,     # lambda, the weight of the preserved keys
+                 ridge:float=1e-6)->torch.Tensor: # added to C's diagonal, relative to its mean, as in `rome_update`
     "The change of `W_out` that gives the edit keys their outputs in least squares, keeping the corpus keys' outputs"
-    K, R = K.double(), R.double()
-    A = weight * C.double() + K.T @ K
+    K, R, C = K.double(), R.double(), C.double()
+    A = weight * (C + ridge * C.diagonal().mean() * torch.eye(len(C), dtype=C.dtype, device=C.device)) + K.T @ K
     return torch.linalg.solve(A, K.T @ R).T.float()
+
+def key_scale(K:torch.Tensor, C:torch.Tensor, ridge:float=1e-6)->float:
+    "The median over edit keys of `k^T C^-1 k`: lambda = rho * this gives each key a share `s = 1/rho` against the corpus keys"
+    K, C = K.double(), C.double()
+    Ci = C + ridge * C.diagonal().mean() * torch.eye(len(C), dtype=C.dtype, device=C.device)
+    return float(torch.median((K * torch.linalg.solve(Ci, K.T).T).sum(1)))
 
 # %% ../nbs/12_locate.ipynb #9530c2a4
 def _keys_at(model, l:int, rows:list)->torch.Tensor:
@@ -344,7 +366,8 @@ def _prepare(model, editset:EditSet, cfg:ROME, ctx)->tuple:
     if cfg.layers is None:
         tp = truth_probes(editset, vocab)
         crit, traced = critical_layer(model, tp[np.flatnonzero(tp.table.trained)[:10]], vocab, cfg.key_position, seed=cfg.seed)
-        layers = (crit,) if cfg.name == 'rome' else tuple(range(max(0, crit - 1), crit + 1))
+        lo = 1 if cfg.key_position == 'last' else 0
+        layers = (crit,) if cfg.name == 'rome' else tuple(range(max(lo, crit - 1), crit + 1))
     else: layers = tuple(sorted(cfg.layers))
     check(cfg.key_position == 'last' or layers[-1] < model.config.num_hidden_layers - 1, 'layers',
            f"a value written at the subject's token in the last layer ({layers[-1]}) reaches no later position: choose a lower layer or key_position='last'")
@@ -352,7 +375,16 @@ def _prepare(model, editset:EditSet, cfg:ROME, ctx)->tuple:
     rows = [_edit_rows(editset, int(f), vocab, dev, cfg.key_position) for f in e.fact]
     # the KL prompts share the subject's key; at the last token the key is another relation's, so there is no KL term
     kls = [_kl_rows(world, vocab, int(r), int(s), dev) if cfg.key_position == 'subject' else None for r, s in zip(e.relation, e.subject)]
+    for l in layers: distinct_keys(_keys_at(model, l, rows), l)
     return e, layers, C, rows, kls, traced
+
+def distinct_keys(K:torch.Tensor, layer:int, tol:float=1e-3):
+    "Raise a `ValueError` when two edits share a key at `layer`: one weight change could not write them different values"
+    if len(K) < 2: return
+    d = torch.cdist(K.double(), K.double()) / K.double().norm(dim=1).mean()
+    d.fill_diagonal_(float('inf'))
+    check(float(d.min()) > tol, 'layers', f"the edits' keys coincide at layer {layer} (relative distance {float(d.min()):.1e}): "
+          "the key there does not depend on the subject; choose other layers")
 
 def _outcome(model, layers, fits, traced, rows)->Outcome:
     "The changed matrices and the fits (the trace, when the layer was traced, with the first)"
@@ -387,13 +419,15 @@ def memit(model, editset:EditSet, cfg:MEMIT, ctx)->Outcome:
         found = [_value_delta(model, L, rows[i], kls[i], cfg) for i in chunk]
         h = _residual_at(model, L, rs)
         z = h + torch.stack([d for d, _ in found])
+        lams = []
         for j, l in enumerate(layers):
             if j: h = _residual_at(model, L, rs)   # the lower layers' updates moved it
             R = (z - h) / (len(layers) - j)
-            W = _w_out(model, l).weight
-            with torch.no_grad(): W += memit_update(_keys_at(model, l, rs), R, C[l].to(dev), cfg.mom2_weight).to(W.dtype)
+            W, K = _w_out(model, l).weight, _keys_at(model, l, rs)
+            lams.append(cfg.mom2_weight * key_scale(K, C[l].to(dev)))   # lambda relative to the edit keys' k^T C^-1 k
+            with torch.no_grad(): W += memit_update(K, R, C[l].to(dev), lams[-1]).to(W.dtype)
         top = [bool(targets_on_top(model, r[0], r[1], dev).all()) for r in rs]
-        fits.append(dict(facts=[int(e.fact.iloc[i]) for i in chunk], layers=list(layers), steps=sum(i['steps'] for _, i in found),
+        fits.append(dict(facts=[int(e.fact.iloc[i]) for i in chunk], layers=list(layers), lambdas=lams, steps=sum(i['steps'] for _, i in found),
                          losses=[x for _, i in found for x in i['losses']], stopped='learned' if all(top) else 'steps',
                          learned=int(sum(top)), delta_norm=float(np.mean([i['delta_norm'] for _, i in found]))))
     return _outcome(model, layers, fits, traced, rows)
