@@ -177,6 +177,7 @@ register_metric('utility_cand')(lambda s: mean_where(s, role_of(s, 'utility'), '
 def utility_drop(s): return utility(s) - mean_where(s, role_of(s, 'utility'), 'base_correct') if 'base_correct' in s else float('nan')
 register_metric('utility_off_object')(lambda s: 1 - mean_where(s, role_of(s, 'utility'), 'top_is_object'))
 register_metric('retain')(lambda s: mean_where(s, role_of(s, 'retain')))
+register_metric('old_gone')(lambda s: 1 - mean_where(s, role_of(s, 'efficacy'), 'old_top'))
 register_metric('heldout')(lambda s: mean_where(s, role_of(s, 'heldout')))
 register_metric('heldout_cand')(lambda s: mean_where(s, role_of(s, 'heldout'), 'correct_cand'))
 

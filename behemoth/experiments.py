@@ -18,16 +18,16 @@ from .edits import EditSpec, EditSet, make_edits
 from .model import load_model_dir, make_model, score_probes, relation_candidates
 from .train import TrainSpec, train, checkpoints, TRAINED_SPLITS
 from .edit import Method, make_editor, config_fields, get_method, edit_model
-from .evaluate import evaluate_edit, score_edit, tidy
+from .evaluate import evaluate_edit, score_edit, tidy, summarize
 from .unlearn import train_oracle, unlearning_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'edit_set', 'run_editors',
+__all__ = ['torch', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'edit_set', 'run_setting',
            'summary_table', 'change_summary', 'editors_with', 'lora_grid', 'fact_outcomes', 'exposure_bins',
-           'recall_over_training', 'exposure_table', 'capacity_sweep', 'unlearn_methods', 'experiment_dirs',
-           'figure_name', 'save_figure', 'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars',
-           'plot_locality', 'plot_splits', 'plot_scatter', 'plot_binned']
+           'recall_over_training', 'exposure_table', 'capacity_sweep', 'experiment_dirs', 'figure_name', 'save_figure',
+           'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars', 'plot_locality', 'plot_splits',
+           'plot_scatter', 'plot_binned']
 
 # %% ../nbs/15_experiments.ipynb #320a3cd4
 def as_spec(cls, x):
@@ -115,23 +115,23 @@ def edit_set(base:Base, edit)->EditSet:
     "An edit set of the base's world: given, or made from an `EditSpec` (or a dict of its fields)"
     return edit if isinstance(edit, EditSet) else make_edits(base.world, base.vocab, as_spec(EditSpec, edit))
 
-def run_editors(base:Base,               # the trained base
-                edit,                    # an `EditSet`, or an `EditSpec` (or dict of its fields) to make one
-                editors:list,            # method configs, or flat dicts with `method` (`make_editor`)
+def run_setting(base:Base,              # the trained base
+                editset,                # an `EditSet`, or an `EditSpec` (or dict of its fields) to make one
+                editor,                 # a method config, or a flat dict with `method` (`make_editor`)
                 utility_size:int|None=300, # untouched facts scored for utility
-                stats_dir=None,          # rome, memit: key statistics cache directory
-                **labels)->tuple[pd.DataFrame, pd.DataFrame]:
-    "Edit `base` with each editor and evaluate it: (tidy results, weight changes), both labelled with `labels`"
-    es = edit_set(base, edit)
-    specs = [make_editor(e) for e in editors]   # every setting is checked before the first edit runs
-    check(len(specs) > 0, 'editors', "no editors given")
-    res, wc = [], []
-    for s in specs:
-        m, rec = edit_model(base.model, es, s, vocab=base.vocab, world=base.world, stats_dir=stats_dir)
-        sc = evaluate_edit(m, base.model, es, base.vocab, world=base.world, utility_size=utility_size)
-        res.append(tidy(sc, rec).assign(**labels))
-        wc.append(pd.DataFrame(rec['weight_changes']).assign(method=rec['label'], **labels))
-    return pd.concat(res, ignore_index=True), pd.concat(wc, ignore_index=True)
+                stats_dir=None,         # rome, memit: key statistics cache directory
+                oracle:Base|None=None,  # unlearning: the oracle, for the unlearning metrics
+                relearn_steps:int=50,   # unlearning: steps of the relearning test
+                **labels)->tuple[pd.DataFrame, pd.DataFrame, dict]:
+    "(tidy results, weight changes, summary) of one editing or unlearning setting on one base and edit set, labelled with `labels`"
+    es = edit_set(base, editset)
+    m, rec = edit_model(base.model, es, editor, vocab=base.vocab, world=base.world, stats_dir=stats_dir)
+    sc = evaluate_edit(m, base.model, es, base.vocab, world=base.world, utility_size=utility_size)
+    extra = dict(diverged=float(rec['diverged']))
+    if oracle is not None: extra.update(unlearning_metrics(m, base.model, oracle.model, es, base.vocab, world=base.world, relearn_steps=relearn_steps))
+    res = tidy(sc, rec, extra=extra).assign(**labels)
+    wc = pd.DataFrame(rec['weight_changes']).assign(method=rec['label'], **labels)
+    return res, wc, dict(summarize(sc), diverged=rec['diverged'], steps=rec['steps'], seconds=rec['seconds'], label=rec['label'])
 
 def summary_table(results:pd.DataFrame, # tidy results
                   by=('method',),         # columns that name one run
@@ -227,21 +227,6 @@ def capacity_sweep(world=None, sizes=(100, 200), spec=None, corpus=None, cache:s
         rows.append(dict(n_subjects=int(n), **r['capacity'], recall=r['recall'], steps=r['steps'], train_seconds=r['train_seconds']))
     return pd.DataFrame(rows)
 
-# %% ../nbs/15_experiments.ipynb #ea108501
-def unlearn_methods(base:Base, edit, editors:list, utility_size:int|None=300, relearn_steps:int=50, **labels)->pd.DataFrame:
-    "Tidy results, with the unlearning metrics against the oracle in the summary rows, of each unlearning editor"
-    es = edit_set(base, edit)
-    specs = [make_editor(e) for e in editors]
-    check(len(specs) > 0, 'editors', "no editors given")
-    orc = oracle_of(base, es)
-    out = []
-    for s in specs:
-        m, rec = edit_model(base.model, es, s, vocab=base.vocab, world=base.world)
-        um = unlearning_metrics(m, base.model, orc.model, es, base.vocab, world=base.world, relearn_steps=relearn_steps)
-        sc = evaluate_edit(m, base.model, es, base.vocab, world=base.world, utility_size=utility_size)
-        out.append(tidy(sc, rec, extra=um).assign(**labels))
-    return pd.concat(out, ignore_index=True)
-
 # %% ../nbs/15_experiments.ipynb #afbab31a
 def experiment_dirs(out_dir=None, fig_dir=None, cache=None)->tuple[Path, Path, Path]:
     "(results, figures, model cache) directories of an experiment, made if missing; None: a new temporary directory, figures in it, and a shared temporary model cache"
@@ -264,12 +249,16 @@ def save_figure(fig, fig_dir:str|Path, number:int, what:str, tag:str, setting:st
     return path
 
 def write_results(out:str|Path, experiment:str, results:pd.DataFrame, params:dict, setting:str='', headline:dict|None=None,
-                  figures=(), seconds:float|None=None)->tuple[Path, Path]:
-    "`results.csv` (labelled with `experiment`) and `results.json` (parameters, setting, headline, figures, environment) in `out`"
+                  figures=(), seconds:float|None=None,
+                  tuning:pd.DataFrame|None=None,  # every hyperparameter setting tried on the validation edits (`behemoth.protocol.tune`)
+                  settings:list|None=None)->tuple[Path, Path]: # the chosen settings
+    "`results.csv` (labelled with `experiment`), `tuning.csv` and `results.json` (parameters, setting, headline, tuned settings, figures, environment) in `out`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     csv = out/'results.csv'
     results.assign(experiment=experiment).to_csv(csv, index=False)
-    meta = dict(experiment=experiment, params=params, setting=setting, headline=headline or {}, figures=[Path(f).name for f in figures],
+    if tuning is not None and len(tuning): tuning.assign(experiment=experiment).to_csv(out/'tuning.csv', index=False)
+    meta = dict(experiment=experiment, params=params, setting=setting, headline=headline or {}, tuned=settings or [],
+                rule=sorted(set(tuning.rule)) if tuning is not None and 'rule' in tuning else [], figures=[Path(f).name for f in figures],
                 seconds=seconds, rows=len(results), device='cuda' if torch.cuda.is_available() else 'cpu', **environment())
     js = out/'results.json'
     js.write_text(json.dumps(meta, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
@@ -343,7 +332,7 @@ def plot_locality(results:pd.DataFrame, by:str='method', title:str|None=None):
     return fig
 
 def plot_splits(results:pd.DataFrame, splits:list, metrics=('acc', 'acc_propagated'), by:str='method', title:str|None=None):
-    "Per split (a panel each): every run's value of each split metric, as grouped bars"
+    "Per split (a panel each): every run's value of each split metric (the mean over seeds), as grouped bars"
     s = results[results.split.isin(splits) & results.metric.isin(metrics)]
     splits = [x for x in splits if x in set(s.split)]
     fig, axes = _fig(max(1, len(splits)), width=3.4, height=max(2.4, 0.3 * s[by].nunique() + 1.2))
@@ -351,7 +340,7 @@ def plot_splits(results:pd.DataFrame, splits:list, metrics=('acc', 'acc_propagat
     for i, (ax, sp) in enumerate(zip(axes, splits)):
         g = s[s.split == sp]
         for j, m in enumerate(metrics):
-            v = g[g.metric == m].set_index(by).value.reindex(runs)
+            v = g[g.metric == m].groupby(by, sort=False).value.mean().reindex(runs)   # the mean over seeds
             ax.barh(np.arange(len(runs)) + 0.4 * j, v, height=0.4, label=m)
         ax.set_yticks(np.arange(len(runs)) + 0.2, runs if ax is axes[0] or i % 4 == 0 else [''] * len(runs)); ax.invert_yaxis()
         ax.set(title=sp, xlim=(0, 1.02))

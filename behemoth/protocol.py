@@ -11,12 +11,11 @@ import numpy as np, pandas as pd
 from .core import check, is_positive_int
 from .edit import make_editor, edit_model
 from .evaluate import evaluate_edit, summarize, tidy
-from .unlearn import unlearning_metrics
-from .experiments import Base, pretrained, oracle_of, edit_set, summary_table
+from .experiments import Base, pretrained, oracle_of, edit_set, run_setting, summary_table
 
 # %% auto #0
-__all__ = ['SEEDS', 'RULES', 'GRIDS', 'ci95', 'over_seeds', 'forgotten_of', 'selection_score', 'grid_points', 'run_setting',
-           'tune', 'Comparison', 'compare', 'headline', 'results_markdown', 'findings']
+__all__ = ['SEEDS', 'RULES', 'GRIDS', 'ci95', 'over_seeds', 'selection_score', 'grid_points', 'tune', 'Comparison', 'compare',
+           'headline', 'results_markdown', 'findings']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -49,21 +48,16 @@ def over_seeds(table:pd.DataFrame,   # one row per run and seed (`summary_table(
     return pd.DataFrame(rows)
 
 # %% ../nbs/15a_protocol.ipynb #87a4459f
-RULES = dict(edit='efficacy * utility', unlearn='forgotten * utility')
+RULES = dict(edit='efficacy * utility', unlearn='old_gone * utility')
 GRIDS = dict(edit=dict(ft=dict(lr=(1e-3, 3e-3, 1e-2)), lora=dict(lr=(3e-3, 1e-2, 3e-2)), bitfit=dict(lr=(3e-3, 1e-2, 3e-2)),
                        memit=dict(mom2_weight=(0.03, 0.1, 0.3))),
              unlearn=dict(ft=dict(lr=(3e-4, 1e-3, 3e-3), epochs=(2, 5)), lora=dict(lr=(1e-3, 3e-3, 1e-2), epochs=(2, 5))))
-
-def forgotten_of(scores:pd.DataFrame)->float:
-    "Fraction of the edited facts (in their own grammar) whose old object is no longer the top candidate"
-    e = scores[scores.split == 'edited']
-    return float(1 - e.old_top.mean()) if len(e) else float('nan')
 
 def selection_score(summary:dict, kind:str)->float:
     "The tuning rule's number for one run (`RULES`); NaN for a diverged run"
     check(kind in RULES, 'kind', f"must be one of {sorted(RULES)}, got {kind!r}")
     if summary.get('diverged'): return float('nan')
-    return float(summary['efficacy'] * summary['utility']) if kind == 'edit' else float(summary['forgotten'] * summary['utility'])
+    return float(summary['efficacy'] * summary['utility']) if kind == 'edit' else float(summary['old_gone'] * summary['utility'])
 
 def grid_points(editor:dict, grid:dict|None)->list[dict]:
     "The settings to try: `editor` with every combination of the grid's fields that its method has and it does not set itself"
@@ -71,18 +65,6 @@ def grid_points(editor:dict, grid:dict|None)->list[dict]:
     grid = {k: v for k, v in (grid or {}).items() if k in have and k not in editor}
     if not grid: return [dict(editor)]
     return [{**editor, **dict(zip(grid, vals))} for vals in itertools.product(*grid.values())]
-
-# %% ../nbs/15a_protocol.ipynb #b820f5b4
-def run_setting(base:Base, editset, editor:dict, utility_size:int|None=300, stats_dir=None, oracle:Base|None=None,
-                relearn_steps:int=50, **labels)->tuple[pd.DataFrame, pd.DataFrame, dict]:
-    "(tidy results, weight changes, summary) of one editing or unlearning setting on one base and edit set"
-    m, rec = edit_model(base.model, editset, editor, vocab=base.vocab, world=base.world, stats_dir=stats_dir)
-    sc = evaluate_edit(m, base.model, editset, base.vocab, world=base.world, utility_size=utility_size)
-    extra = dict(forgotten_edited=forgotten_of(sc), diverged=float(rec['diverged']))
-    if oracle is not None: extra.update(unlearning_metrics(m, base.model, oracle.model, editset, base.vocab, world=base.world, relearn_steps=relearn_steps))
-    res = tidy(sc, rec, extra=extra).assign(**labels)
-    wc = pd.DataFrame(rec['weight_changes']).assign(method=rec['label'], **labels)
-    return res, wc, dict(summarize(sc), forgotten=extra['forgotten_edited'], diverged=rec['diverged'], steps=rec['steps'], seconds=rec['seconds'])
 
 # %% ../nbs/15a_protocol.ipynb #fdc88dd9
 def tune(base:Base,              # the base the validation edits are made on
@@ -99,7 +81,7 @@ def tune(base:Base,              # the base the validation edits are made on
     for point in grid_points(editor, grid):
         _, _, s = run_setting(base, es, point, utility_size, stats_dir)
         rows.append(dict(setting=json.dumps(point, sort_keys=True), score=selection_score(s, kind),
-                         **{k: s[k] for k in ('efficacy', 'utility', 'forgotten', 'diverged', 'steps', 'seconds')}))
+                         **{k: s[k] for k in ('efficacy', 'utility', 'old_gone', 'diverged', 'steps', 'seconds')}))
     tab = pd.DataFrame(rows)
     ok = tab.score.notna()
     best = json.loads(tab.setting[tab.score[ok].idxmax()]) if ok.any() else dict(editor)

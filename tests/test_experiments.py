@@ -6,13 +6,14 @@ from behemoth.experiments import as_spec
 from behemoth.world import WorldSpec
 from behemoth.train import TrainSpec
 from behemoth.edits import EditSpec
+from behemoth.corpus import CorpusSpec
 from behemoth.edit import make_editor
 
 ROOT = Path(__file__).parents[1]
 NOTEBOOKS = sorted((ROOT/'nbs'/'experiments').glob('exp*.ipynb'))
 SPECS = dict(world=WorldSpec, size_world=WorldSpec, train=TrainSpec, edit=EditSpec, forget=EditSpec, relation=EditSpec, correlated=EditSpec,
-             nested=EditSpec)
-METHODS = ('editor', 'unlearner', 'editors', 'methods', 'relation_methods', 'baselines')   # flat method settings
+             nested=EditSpec, corpus=CorpusSpec)
+METHODS = ('editor', 'unlearner', 'editors', 'methods', 'baselines')   # flat method settings
 
 def test_seven_experiments():
     assert [n.stem[:5] for n in NOTEBOOKS] == [f"exp{i:02d}" for i in range(1, 8)]
