@@ -9,7 +9,7 @@ TORCH_VERSION := 2.13.0
 LOCK := constraints.txt
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: help install lock check-nb test demo export clean readme docs docs-check
+.PHONY: help install lock check-nb test demo repro golden export clean readme docs docs-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
@@ -48,7 +48,15 @@ test: install  ## check notebooks/package are in step, run every notebook's test
 	$(PYTHON) -m pytest -q tests
 
 demo: install  ## the CPU-sized suite of the seven experiments (params/*_cpu.yaml), 2 at a time: runs/suite/, figures/, a summary
-	behemoth run --profile cpu --jobs 2 --out runs/suite --figures figures --cache runs/models
+	behemoth run --profile cpu --jobs 2 --threads 1 --out runs/suite --figures figures --cache runs/models
+
+repro: install  ## rerun make demo's suite from a fresh model cache (one thread a notebook, as make demo) and list every number that differs from figures/results.csv
+	rm -rf runs/repro
+	behemoth run --profile cpu --jobs 2 --threads 1 --out runs/repro --figures runs/repro/figures --cache runs/repro/models
+	behemoth diff figures/results.csv runs/repro/results.csv
+
+golden: install  ## rewrite tests/golden/ (the smoke experiment CI reproduces) from this machine: after a change that moves its numbers
+	$(PYTHON) tests/test_repro.py
 
 export:  ## notebooks -> behemoth/ (and pyproject.toml)
 	nbdev_export

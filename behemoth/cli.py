@@ -10,7 +10,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['COMMANDS', 'parse_value', 'add_spec_args', 'spec_overrides', 'UserError', 'spec_from_args', 'cmd_world', 'cmd_probes',
            'cmd_edits', 'cmd_corpus', 'cmd_generate', 'world_arg', 'cmd_train', 'cmd_demo', 'cmd_edit', 'cmd_methods',
-           'cmd_oracle', 'cmd_evaluate', 'cmd_run', 'make_parser', 'main']
+           'cmd_oracle', 'cmd_evaluate', 'cmd_run', 'cmd_diff', 'make_parser', 'main']
 
 # %% ../nbs/18_cli.ipynb #e29e94df
 def parse_value(text:str):
@@ -79,6 +79,7 @@ def spec_from_args(args):
         if not isinstance(base, dict): raise UserError(f"--spec: the 'spec' of {args.spec} is a JSON {type(base).__name__}, not an object of WorldSpec fields")
     return world_spec(args.preset, **{**base, **spec_overrides(WorldSpec, args)})
 
+# %% ../nbs/18_cli.ipynb #69669729
 def cmd_world(args):
     "Make a world and write it with its tokenizer to a world directory"
     from behemoth.world import make_world
@@ -114,6 +115,7 @@ def _add_probes(p, argv):
     p.add_argument('--seed', type=int, default=0, help="sampling seed")
 COMMANDS['probes'] = (cmd_probes, _add_probes)
 
+# %% ../nbs/18_cli.ipynb #31cbb0ac
 def cmd_edits(args):
     "Make an edit set: the edits, their training data and the graph-labelled evaluation probes"
     from behemoth.edits import EditSpec, make_edits, save_edits
@@ -207,6 +209,7 @@ def _train_args(p, prefix=''):
     p.add_argument('--' + (prefix + 'model').replace('_', '-'), dest=prefix + 'model', default=None, type=_model_overrides,
                    help="GPT-NeoX config fields overriding the model preset, as key=value,key=value")
 
+# %% ../nbs/18_cli.ipynb #d122df68
 def _train_spec(args, prefix='', base=None):
     from behemoth.train import TrainSpec
     kw = {**(base or {}), **spec_overrides(TrainSpec, args, skip=('model',), prefix=prefix)}
@@ -244,6 +247,7 @@ def cmd_demo(args):
     run_demo(spec, args.out, corpus, edit, overwrite=args.overwrite, train_spec=tspec, do_train=not args.no_train,
              do_edit=not args.no_edit, progress=not args.quiet, log=lambda s: print(s, flush=True))
 
+# %% ../nbs/18_cli.ipynb #c16dd770
 def _add_demo(p, argv):
     _generate_args(p, out_required=False)
     _train_args(p, prefix='train_')
@@ -276,6 +280,7 @@ def _method_args(p, argv):
         p.add_argument('--objective', default=None, help=f"what the loss pushes towards, one of {sorted(OBJECTIVES)} (default: {of.default!r}); its own flags follow")
         add_spec_args(p, get_objective(pre.objective or of.default))
 
+# %% ../nbs/18_cli.ipynb #40d3b404
 def _editor(args):
     from behemoth.edit import get_method, get_objective, make_editor
     cls = get_method(args.method).config
@@ -302,6 +307,7 @@ def _load_edits(path):
 def _edited_record(rec:dict, base:Path, edits:Path)->dict:
     return dict(format='behemoth-edited/1', base=str(Path(base).resolve()), edits=str(Path(edits).resolve()), edit=rec)
 
+# %% ../nbs/18_cli.ipynb #a24843af
 def cmd_edit(args):
     "Edit a trained model with an edit set by a registered method; writes the edited model directory with the edit's record"
     from behemoth.edit import edit_model
@@ -384,6 +390,7 @@ def cmd_evaluate(args):
     print('\n' + '  '.join(f"{k} {v:.3f}" for k, v in summarize(scores).items()))
     if extra: print('unlearning: ' + '  '.join(f"{k} {v:.3g}" for k, v in extra.items()))
 
+# %% ../nbs/18_cli.ipynb #231c1bb6
 def _add_evaluate(p, argv):
     p.add_argument('model', help="the edited model directory (from `behemoth edit`)")
     p.add_argument('edits', nargs='?', default=None, help="the edit set directory (default: the one the edit used)")
@@ -405,7 +412,7 @@ def cmd_run(args):
         os.environ['BEHEMOTH_PLUGINS'] = ','.join(x for x in [os.environ.get('BEHEMOTH_PLUGINS', ''), args.plugins] if x)
     t0 = time.perf_counter()
     s = run_notebooks(nbs, out=args.out, figures=args.figures, cache=args.cache, jobs=args.jobs, profile=args.profile, params=args.params,
-                      overrides=parse_assignments(args.p), params_dir=args.params_dir, progress=not args.quiet)
+                      overrides=parse_assignments(args.p), params_dir=args.params_dir, threads=args.threads, progress=not args.quiet)
     failed = int((s.status != 'ok').sum())
     print(f"\n{summary_text(s)}\n\n{len(s) - failed} of {len(s)} notebooks ran in {time.perf_counter() - t0:.0f} s; "
           f"executed notebooks and results.csv in {args.out}, figures in {args.figures}" + (f"; {failed} FAILED (see above)" if failed else ''))
@@ -417,6 +424,7 @@ def _add_run(p, argv):
     p.add_argument('--params', default=None, help="YAML file of parameters for every notebook (a key naming a notebook: for that one alone)")
     p.add_argument('-p', action='append', default=[], metavar='NAME=VALUE', help="a parameter for every notebook, its value read as YAML (repeatable)")
     p.add_argument('--jobs', type=int, default=1, help="notebooks run at once, each in its own process")
+    p.add_argument('--threads', type=int, default=None, help="torch threads per notebook (results depend on it; default: the cores divided by --jobs)")
     p.add_argument('--out', default='runs/suite', help="run directory: executed notebooks, each notebook's results, results.csv and summary.json")
     p.add_argument('--figures', default='figures', help="where the notebooks write their figures")
     p.add_argument('--cache', default='runs/models', help="trained-model cache shared by the notebooks")
@@ -424,6 +432,33 @@ def _add_run(p, argv):
     p.add_argument('--plugins', default=None, help="comma-separated modules registering methods the notebooks may use")
     p.add_argument('--quiet', action='store_true', help="no progress line")
 COMMANDS['run'] = (cmd_run, _add_run)
+
+# %% ../nbs/18_cli.ipynb #73388df1
+def cmd_diff(args):
+    "Compare two results tables row by row and list every number that differs (exit status 1 when any does)"
+    import pandas as pd
+    from behemoth.runner import diff_results
+    for f in (args.a, args.b):
+        if not Path(f).is_file(): raise UserError(f"results: {f} does not exist" if not Path(f).exists() else f"results: {f} is not a file")
+    try: a, b = pd.read_csv(args.a), pd.read_csv(args.b)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e: raise UserError(f"results: cannot read ({type(e).__name__})") from None
+    for f, t in ((args.a, a), (args.b, b)):
+        if not {'metric', 'value'} <= set(t.columns): raise UserError(f"results: {f} is not a results table (no metric and value columns)")
+    d = diff_results(a, b, rtol=args.rtol, atol=args.atol)
+    n = len(a[~a.metric.isin(args.ignore)]) if args.ignore else len(a)
+    if len(d): print(d.head(args.show).to_string(index=False, max_colwidth=40))
+    print(f"{len(d)} of {n} numbers differ" + (f" (showing {min(len(d), args.show)})" if len(d) > args.show else '') +
+          f" between {args.a} and {args.b} (rtol {args.rtol}, atol {args.atol}; timings ignored)")
+    return 1 if len(d) else 0
+
+def _add_diff(p, argv):
+    from behemoth.runner import TIMING_METRICS
+    p.add_argument('a', help="a results table (e.g. figures/results.csv)"); p.add_argument('b', help="another (e.g. runs/repro/results.csv)")
+    p.add_argument('--rtol', type=float, default=0., help="relative tolerance (default: 0, exact)")
+    p.add_argument('--atol', type=float, default=0., help="absolute tolerance (default: 0, exact)")
+    p.add_argument('--show', type=int, default=40, help="differing rows printed")
+    p.set_defaults(ignore=list(TIMING_METRICS))
+COMMANDS['diff'] = (cmd_diff, _add_diff)
 
 # %% ../nbs/18_cli.ipynb #644aaaa5
 def _command_of(argv:list)->str|None:

@@ -115,6 +115,7 @@ def concat_rows(rs:list[Ragged])->Ragged:
     toks = np.concatenate([r.tokens for r in rs])
     return Ragged(toks, np.r_[0, np.cumsum(np.concatenate([r.lengths for r in rs]))].astype(np.int64))
 
+# %% ../nbs/00_core.ipynb #55e2a1d3
 def pad_rows(parts:list[Ragged], # ragged arrays written one after the other in each row
              pad_id:int,         # the filler token
              side:str='right',   # 'right': sequences start at column 0; 'left': they end at the last column

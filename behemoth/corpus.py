@@ -150,6 +150,7 @@ def _pad(r:Ragged, pad:int)->np.ndarray:
     out[np.arange(W) < ln[:, None]] = r.tokens
     return out
 
+# %% ../nbs/04_corpus.ipynb #cb80f69e
 def _table(self, alpha:str, eos:bool, chunk:int=1 << 16):
     "Stacked sentences of the fixed grammars (facts, then minority variants), each grammar's first row, whether its rows are full"
     if (alpha, eos) not in self._cache:
@@ -184,6 +185,7 @@ def _minority(self, fact:np.ndarray, k:np.ndarray, qa:np.ndarray):
         mino[hit] = True; row = fact.copy(); row[hit] = mr[hit]
     return mino, row
 
+# %% ../nbs/04_corpus.ipynb #d591cbf1
 def _sentences(self, fact:np.ndarray, k:np.ndarray, qa:np.ndarray, alpha:str, eos:bool):
     "Padded rows of sentences `(fact, k)`; whether any padding is in them; grammar and minority flags; counts per grammar"
     n, G, pad = len(fact), len(self.grammars), _PAD[alpha]

@@ -95,6 +95,7 @@ def register_method(name:str,  # the method's name (`--method NAME`, `method:` i
         return fn
     return deco
 
+# %% ../nbs/10_edit.ipynb #390113d9
 def register_objective(name:str):
     "Class decorator registering an `Objective` subclass as the objective `name`"
     check(isinstance(name, str) and re.fullmatch(r'[a-z][a-z0-9_]*', name or ''), 'name', f"objective names are lowercase identifiers, got {name!r}")

@@ -23,7 +23,7 @@ __all__ = ['EDIT_KINDS', 'EDIT_SPLITS', 'SPLIT_ROLES', 'EditSpec', 'choose_edits
 EDIT_KINDS = ('remap', 'remap_nested', 'forget_relation', 'refusal', 'ft_qa')
 _KIND_GRAMMARS = dict(remap=('default',), remap_nested=('default',), forget_relation=('default',), refusal=('refusal',), ft_qa=('ft_qa',))
 
-
+# %% ../nbs/06_edits.ipynb #0bad0e48
 @dataclass(frozen=True)
 class EditSpec:
     "What to edit, with which data, and how to evaluate it; validated on construction"
@@ -106,6 +106,7 @@ def _relation(world:World, spec:EditSpec)->int:
     check(rel.kind.iloc[r] != 'located', 'relation', f"{r} holds located facts: use kind='remap_nested'")
     return r
 
+# %% ../nbs/06_edits.ipynb #b2766035
 def choose_edits(world:World, spec:EditSpec)->pd.DataFrame:
     "The edits `spec` makes to `world`: fact, relation, subject, old, new, trained"
     r = _relation(world, spec)
@@ -149,6 +150,7 @@ def _entities(world:World):
     code = lambda col: np.array([ns.index(x) for x in world.relations[col]])[world.facts.relation.to_numpy()] * M
     return code('domain') + world.facts.subject.to_numpy(), code('range') + world.facts.object.to_numpy(), ns, M
 
+# %% ../nbs/06_edits.ipynb #c220654c
 def _pools(world:World, spec:EditSpec, edits:pd.DataFrame)->tuple[dict, np.ndarray]:
     "Per split `(facts, expected, propagated)`, and the retain pool (fact ids)"
     f, s, R = world.facts, world.spec, world.spec.n_relations
@@ -222,6 +224,7 @@ def _sentences(world:World, vocab:Vocab, facts, obj, reps:int, grammars:tuple, k
     o = np.argsort(np.concatenate(order), kind='stable')
     return concat_probes(ps)[o], take_rows(concat_rows(ss), o)
 
+# %% ../nbs/06_edits.ipynb #270f6b94
 def make_edits(world:World, vocab:Vocab, spec:EditSpec)->EditSet:
     "The edit set `spec` describes for `world`: edits, training data and evaluation probes"
     edits = choose_edits(world, spec)
@@ -280,6 +283,7 @@ def load_edits(path:str|Path)->EditSet:
     except (OSError, KeyError, ValueError) as e: raise ValueError(f"edits: {path} cannot be read ({type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''})") from None
     return EditSet(EditSpec.from_dict(m['spec']), WorldSpec.from_dict(m['world_spec']), edits, train, sent, probes)
 
+# %% ../nbs/06_edits.ipynb #b2d74b17
 def check_world(editset:EditSet, world:World):
     "Raise a `ValueError` unless `editset` was made for `world`"
     check(editset.world_spec == world.spec, 'world', f"the edit set was made for another world ({editset.world_spec} is not {world.spec})")

@@ -204,6 +204,7 @@ def tidy(scores:pd.DataFrame,     # per-probe scores (`evaluate_edit`)
     df = df.assign(**setting_columns(record), value=df.value.astype(float), distance=df.distance.astype(int))
     return df[TIDY_COLUMNS]
 
+# %% ../nbs/11_evaluate.ipynb #71b66efb
 def save_results(df:pd.DataFrame, path:str|Path)->Path:
     "Write a results table as CSV or Parquet, chosen by the suffix, atomically"
     path = Path(path)

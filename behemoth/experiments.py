@@ -66,6 +66,7 @@ class Base:
         w, t = self.world.spec, self.record['train']
         return f"S{w.n_subjects}-{t['preset']}-s{w.seed}"
 
+# %% ../nbs/15_experiments.ipynb #af59032b
 @contextlib.contextmanager
 def _locked(path:Path):
     "An exclusive lock on `path` while the block runs (where the platform has `fcntl`)"
@@ -90,6 +91,7 @@ def _load(d:Path)->Base:
     model, world, vocab, rec = load_model_dir(d)
     return Base(model, world, vocab, rec, d)
 
+# %% ../nbs/15_experiments.ipynb #0e34f5e6
 def pretrained(world=None,          # a `WorldSpec`, preset name or dict of fields
                spec=None,           # a `TrainSpec` or dict of fields
                corpus=None,         # a `CorpusSpec` or dict of fields
@@ -141,6 +143,7 @@ def summary_table(results:pd.DataFrame, # tidy results
     t = s.pivot_table(index=list(by), columns='metric', values='value', sort=False)
     return t[[m for m in (metrics or t.columns) if m in t.columns]].reset_index().rename_axis(columns=None)
 
+# %% ../nbs/15_experiments.ipynb #e74837a7
 def change_summary(changes:pd.DataFrame, by=('method',))->pd.DataFrame:
     "Per run: matrices changed, total norm of the change, and the mean stable and effective rank of the changed matrices"
     g = changes.groupby(list(by), sort=False)
@@ -216,6 +219,7 @@ def exposure_table(curve:pd.DataFrame)->pd.DataFrame:
     c = curve.assign(exposure=exposure_bins(curve.repeats.to_numpy()))
     return c.groupby(['step', 'tokens', 'exposure'], observed=True).correct.agg(recall='mean', facts='size').reset_index()
 
+# %% ../nbs/15_experiments.ipynb #9352e797
 def capacity_sweep(world=None, sizes=(100, 200), spec=None, corpus=None, cache:str|Path='runs/models')->pd.DataFrame:
     "Facts and bits stored by the same model trained on worlds of `sizes` subjects (all else as `world`)"
     w = as_spec(WorldSpec, world)
@@ -248,6 +252,7 @@ def save_figure(fig, fig_dir:str|Path, number:int, what:str, tag:str, setting:st
     fig.savefig(path, dpi=110, bbox_inches='tight')
     return path
 
+# %% ../nbs/15_experiments.ipynb #7029a20a
 def write_results(out:str|Path, experiment:str, results:pd.DataFrame, params:dict, setting:str='', headline:dict|None=None,
                   figures=(), seconds:float|None=None,
                   tuning:pd.DataFrame|None=None,  # every hyperparameter setting tried on the validation edits (`behemoth.protocol.tune`)
@@ -286,6 +291,7 @@ def _clip(table, m)->tuple:
     "Interval ends are clipped to [0, 1] for fractions"
     return (0, 1) if _unit(table, m) else (None, None)
 
+# %% ../nbs/15_experiments.ipynb #f0a6f9de
 def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
                       x:str, metrics:list, hue:str|None=None, logx:bool=False, baselines:pd.DataFrame|None=None,
                       title:str|None=None):
@@ -305,6 +311,7 @@ def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
     if title: fig.suptitle(title, fontsize=10)
     return fig
 
+# %% ../nbs/15_experiments.ipynb #98e9e546
 def plot_metric_bars(table:pd.DataFrame, metrics:list, by:str='method', title:str|None=None):
     "One panel per metric: a bar per run"
     fig, axes = _fig(len(metrics), width=2.8, height=max(2.4, 0.28 * len(table) + 1))
@@ -331,6 +338,7 @@ def plot_locality(results:pd.DataFrame, by:str='method', title:str|None=None):
     if title: fig.suptitle(title, fontsize=10)
     return fig
 
+# %% ../nbs/15_experiments.ipynb #8ddfeff8
 def plot_splits(results:pd.DataFrame, splits:list, metrics=('acc', 'acc_propagated'), by:str='method', title:str|None=None):
     "Per split (a panel each): every run's value of each split metric (the mean over seeds), as grouped bars"
     s = results[results.split.isin(splits) & results.metric.isin(metrics)]
@@ -360,6 +368,7 @@ def plot_scatter(table:pd.DataFrame, x:str, y:str, label:str='method', logy:bool
     if title: fig.suptitle(title, fontsize=10)
     return fig
 
+# %% ../nbs/15_experiments.ipynb #81e8a67c
 def plot_binned(df:pd.DataFrame, x:str, y:str, hue:str|None=None, title:str|None=None, ylabel:str|None=None):
     "Mean of `y` per category of `x` (and `hue`), with the count of facts behind each point"
     fig, axes = _fig(1, width=4.6, height=3.2)

@@ -142,6 +142,7 @@ class TrainingRows(NamedTuple):
         "The rows where the boolean mask (or index array) `m` holds"
         return TrainingRows(*(x[m] for x in self))
 
+# %% ../nbs/10a_finetune.ipynb #cafebe7c
 def training_rows(train:Probes,          # prompts and targets with `role` ('edit' or 'retain') and `fact` columns
                   repeats:int|None=None, # at most this many rows of each edit; None: all
                   retain:bool=True)->TrainingRows: # keep the retain rows

@@ -93,6 +93,7 @@ def _count(key, part:int, lo:int, hi:int)->np.ndarray:
     "How many times a random part is written in each sentence: uniform in [lo, hi] by key"
     return lo + (hash_keys(key, part) % np.uint64(hi - lo + 1)).astype(np.int64)
 
+# %% ../nbs/03_grammar.ipynb #10e9b29c
 def _columns(g:Grammar, vocab:Vocab, rel, subj, obj, key, upto_object:bool):
     cols = []
     for i, p in enumerate(g.parts):
@@ -116,6 +117,7 @@ def _columns(g:Grammar, vocab:Vocab, rel, subj, obj, key, upto_object:bool):
                      for j in range(hi)]
     return cols
 
+# %% ../nbs/03_grammar.ipynb #410793d8
 def render(g:Grammar|str,          # the grammar (or its name)
            vocab:Vocab,
            relation:np.ndarray,    # relation of each fact, shape (n,)

@@ -80,6 +80,7 @@ def _labels(prompt:np.ndarray, s0:int, s1:int, vocab:Vocab)->list[str]:
     return ['subject last' if i == s1 else 'subject' if s0 <= i < s1 else 'relation' if kind[t] == 'relation' else str(text[t])
             for i, t in enumerate(prompt)]
 
+# %% ../nbs/12_locate.ipynb #fa1bcd59
 def causal_trace(model:torch.nn.Module, # a causal LM
                  probes:Probes,         # probes whose `expected` object the model knows (a grammar with the subject before the object)
                  vocab:Vocab,           # the world's vocabulary
@@ -177,6 +178,7 @@ def _fingerprint(model, layers, n_tokens:int, corpus:CorpusSpec, seq_len:int)->s
         if 'layers.' not in n or int(n.split('layers.')[1].split('.')[0]) <= top: h.update(p.detach().float().cpu().numpy().tobytes())
     return h.hexdigest()[:20]
 
+# %% ../nbs/12_locate.ipynb #97f34c9c
 def key_statistics(model:torch.nn.Module,   # a causal LM
                    world:World,             # the world whose corpus the keys are read from
                    vocab:Vocab,             # its vocabulary
@@ -257,6 +259,7 @@ class ROME(Method):
             check(False, 'layers', f"a value written at the subject's token in the last layer ({max(self.layers)}) reaches no later position: "
                   "choose a lower layer or key_position='last'")
 
+# %% ../nbs/12_locate.ipynb #e5b8b5a3
 @dataclass(frozen=True)
 class MEMIT(ROME):
     "Mass editing (Meng et al. 2023): many edits spread over a range of MLP output projections at once"
@@ -292,6 +295,7 @@ def _kl_rows(world:World, vocab:Vocab, relation:int, subject:int, dev)->tuple|No
 def _last_logp(model, ids, lens)->torch.Tensor:
     return model(input_ids=ids, use_cache=False).logits[torch.arange(len(ids), device=ids.device), lens - 1].float().log_softmax(-1)
 
+# %% ../nbs/12_locate.ipynb #545d0c0d
 def _value_delta(model, layer:int, rows:tuple, kl:tuple|None, spec:ROME)->tuple[torch.Tensor, dict]:
     "The change `δ` of layer `layer`'s MLP output at the subject's last token that makes the model say the edit"
     ids, w, spos = rows
@@ -378,6 +382,7 @@ def _prepare(model, editset:EditSet, cfg:ROME, ctx)->tuple:
     for l in layers: distinct_keys(_keys_at(model, l, rows), l)
     return e, layers, C, rows, kls, traced
 
+# %% ../nbs/12_locate.ipynb #5f83a887
 def distinct_keys(K:torch.Tensor, layer:int, tol:float=1e-3):
     "Raise a `ValueError` when two edits share a key at `layer`: one weight change could not write them different values"
     if len(K) < 2: return

@@ -140,6 +140,7 @@ def write_model_files(model:torch.nn.Module,  # a causal LM
     (d/'record.json').write_text(json.dumps(record or {}, indent=1, default=json_default))
     with _quiet_hub(): model.save_pretrained(d)
 
+# %% ../nbs/08_model.ipynb #0fa40080
 @contextlib.contextmanager
 def _quiet_hub():
     "No `transformers` progress bars inside (saving a model draws one)"
@@ -160,6 +161,7 @@ def save_model_dir(model:torch.nn.Module,  # a causal LM
     with atomic_dir(path, overwrite) as tmp: write_model_files(model, tmp, world, vocab, record)
     return Path(path)
 
+# %% ../nbs/08_model.ipynb #59376bef
 def load_model_dir(path:str|Path, # a directory written by `save_model_dir`
                    device:str|torch.device='cpu')->tuple: # (model, world or None, vocab, record)
     "The model (in eval mode), world, vocabulary and record of a model directory"

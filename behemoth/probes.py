@@ -37,6 +37,7 @@ def probe_grammar(name:str):
     check(_probeable(g), 'grammars', f"{name!r} writes the object before the subject: it cannot be probed")
     return g
 
+# %% ../nbs/05_probes.ipynb #fcd836ac
 @dataclass
 class Probes:
     "Probes: one row per probe in `table`, ragged `prompts` and `targets` aligned with its rows"
@@ -96,6 +97,7 @@ def world_splits(world:World, grammar:str)->np.ndarray:
     kind = world.relations.kind.to_numpy()[f.relation.to_numpy()].astype(object)
     return np.where(f.minority.to_numpy() >= 0, 'dissent', kind)
 
+# %% ../nbs/05_probes.ipynb #d8c42d18
 def make_probes(world:World, vocab:Vocab,
                 grammars:tuple|None=None,    # probe grammars; None: every pretraining grammar that can be probed
                 max_per_split:int|None=None, # keep at most this many probes of each grammar and split
@@ -177,6 +179,7 @@ def write_probe_files(probes:Probes, vocab:Vocab, d:Path, tsv:bool=True):
     for (g, s), grp in probes.table.groupby(['grammar', 'split'], sort=True):
         (d/'tsv'/f"{g}.{s}.tsv").write_bytes(take_rows(lines, grp.index.to_numpy()).tokens.tobytes())
 
+# %% ../nbs/05_probes.ipynb #44c41da1
 def save_probes(probes:Probes, vocab:Vocab, path:str|Path, overwrite:bool=False, tsv:bool=True)->Path:
     "Write `probes` to the directory `path`: Parquet, and the reference TSV files unless `tsv=False`"
     with atomic_dir(path, overwrite) as tmp: write_probe_files(probes, vocab, tmp, tsv)

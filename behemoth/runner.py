@@ -7,12 +7,12 @@ from __future__ import annotations
 import ast, json, os, shutil, subprocess, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
-import nbformat, pandas as pd, yaml
+import nbformat, numpy as np, pandas as pd, yaml
 from .core import check, is_positive_int
 
 # %% auto #0
-__all__ = ['RESERVED', 'notebook_parameters', 'read_yaml', 'parse_assignments', 'notebook_params', 'Job', 'run_notebooks',
-           'summary_text']
+__all__ = ['RESERVED', 'TIMING_METRICS', 'notebook_parameters', 'read_yaml', 'parse_assignments', 'notebook_params', 'Job',
+           'run_notebooks', 'summary_text', 'diff_results']
 
 # %% ../nbs/16_runner.ipynb #f73f3d22
 def _parameters_cell(nb, path)->str:
@@ -58,6 +58,7 @@ def parse_assignments(pairs)->dict:
 
 RESERVED = ('out_dir', 'fig_dir', 'cache')   # set by the runner for every notebook
 
+# %% ../nbs/16_runner.ipynb #54531403
 def notebook_params(path:str|Path, profile:str|None=None, params_dir:str|Path='params', shared:dict|None=None, overrides:dict|None=None)->dict:
     "The parameters the runner gives one notebook: profile file, then shared YAML (and its section for this notebook), then overrides; checked against the notebook's"
     path = Path(path)
@@ -104,13 +105,14 @@ def _error_of(job:Job, log:Path)->str:
     tail = [l for l in log.read_text(errors='replace').splitlines() if l.strip()] if log.exists() else []
     return (tail[-1] if tail else f"papermill exited with status {job.proc.returncode}")[:300]
 
+# %% ../nbs/16_runner.ipynb #ba753937
 def _start(job:Job, out:Path, threads:int, kernel:str|None):
     d = out/job.notebook.stem
     shutil.rmtree(d, ignore_errors=True); d.mkdir(parents=True)
     (d/'params.yaml').write_text(yaml.safe_dump(job.params, sort_keys=False))
     job.output = out/f"{job.notebook.stem}.ipynb"
     env = {**os.environ, 'PYTHONUNBUFFERED': '1'}
-    for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): env.setdefault(k, str(threads))
+    for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS'): env[k] = str(threads)   # the thread count results depend on
     cmd = [sys.executable, '-m', 'papermill', str(job.notebook), str(job.output), '-f', str(d/'params.yaml'), '--no-progress-bar',
            '--log-level', 'ERROR', '--cwd', str(job.notebook.parent), *(['-k', kernel] if kernel else [])]
     log = open(d/'papermill.log', 'w')
@@ -138,9 +140,11 @@ def run_notebooks(notebooks:list,              # experiment notebook paths
                   overrides:dict|None=None,    # parameters for every notebook, last word
                   params_dir:str|Path='params', # where profiles are
                   kernel:str|None=None,        # Jupyter kernel name; None: the notebooks' own
+                  threads:int|None=None,       # torch threads of each notebook (results depend on it); None: the cores shared among the jobs
                   progress:bool=True)->pd.DataFrame:
     "Execute notebooks with papermill, `jobs` at a time; returns one summary row per notebook (a failed one is kept and reported)"
     check(is_positive_int(jobs), 'jobs', f"must be a positive integer, got {jobs!r}")
+    check(threads is None or is_positive_int(threads), 'threads', f"must be a positive integer or None, got {threads!r}")
     notebooks = [Path(n) for n in notebooks]
     check(notebooks, 'notebooks', "no notebooks given")
     check(len({n.stem for n in notebooks}) == len(notebooks), 'notebooks', f"two notebooks share a name: {[n.name for n in notebooks]}")
@@ -149,7 +153,7 @@ def run_notebooks(notebooks:list,              # experiment notebook paths
     out, figures, cache = Path(out).resolve(), Path(figures).resolve(), Path(cache).resolve()
     for j in jobs_: j.params.update(out_dir=str(out/j.notebook.stem), fig_dir=str(figures), cache=str(cache))
     out.mkdir(parents=True, exist_ok=True); figures.mkdir(parents=True, exist_ok=True)
-    threads = max(1, (os.cpu_count() or 1) // min(jobs, len(jobs_)))
+    threads = threads or max(1, (os.cpu_count() or 1) // min(jobs, len(jobs_)))
     tty, last, t0 = progress and sys.stdout.isatty(), [time.perf_counter()], time.perf_counter()
     if progress: print(f"running {len(jobs_)} notebook(s), {min(jobs, len(jobs_))} at a time, {threads} thread(s) each -> {out}", flush=True)
     queue = list(jobs_)
@@ -166,10 +170,11 @@ def run_notebooks(notebooks:list,              # experiment notebook paths
         if progress: _show(jobs_, t0, tty, last)
         time.sleep(0.5)
     if tty: print('\r' + ' ' * 150 + '\r', end='', flush=True)
-    return _gather(jobs_, out)
+    return _gather(jobs_, out, figures)
 
-def _gather(jobs:list, out:Path)->pd.DataFrame:
-    "Write out/results.csv (every notebook's results) and out/summary.json; returns the summary table"
+# %% ../nbs/16_runner.ipynb #8e14cc59
+def _gather(jobs:list, out:Path, figures:Path|None=None)->pd.DataFrame:
+    "Write out/results.csv (every notebook's results) and out/summary.json, and a copy of both beside the figures; returns the summary table"
     rows, tables, meta = [], [], {}
     for j in jobs:
         d = out/j.notebook.stem
@@ -180,9 +185,30 @@ def _gather(jobs:list, out:Path)->pd.DataFrame:
                          figures=len(m.get('figures', [])), result=j.error or json.dumps(m.get('headline', {}))))
     if tables: pd.concat(tables, ignore_index=True).to_csv(out/'results.csv', index=False)
     (out/'summary.json').write_text(json.dumps(meta, indent=1, default=str))
+    if figures is not None and tables:   # the table the figures were made from, committed with them: no machine's paths in it
+        shutil.copyfile(out/'results.csv', figures/'results.csv')
+        local = {k: {f: v for f, v in m.items() if f != 'notebook'} for k, m in meta.items()}
+        (figures/'summary.json').write_text(json.dumps(local, indent=1, default=str))
     return pd.DataFrame(rows)
 
 def summary_text(summary:pd.DataFrame, width:int=110)->str:
     "The summary table as text, each headline cut to fit `width`"
     s = summary.assign(result=summary.result.map(lambda r: r if len(r) <= width else r[:width - 3] + '...'))
     return s.to_string(index=False, justify='left')
+
+# %% ../nbs/16_runner.ipynb #b8009ef4
+TIMING_METRICS = ('seconds', 'train_seconds', 'eval_seconds', 'tokens_per_s', 'data_frac', 'elapsed')
+
+def diff_results(a:pd.DataFrame,        # one results table (e.g. the committed one)
+                 b:pd.DataFrame,        # the other (e.g. a fresh run)
+                 rtol:float=0., atol:float=0., # a number may differ by atol + rtol * |a| (0, 0: exactly)
+                 ignore=TIMING_METRICS)->pd.DataFrame:
+    "Rows whose value differs between two results tables, or that one of them lacks: the key columns, `a`, `b` and `what`"
+    keys = [c for c in a.columns if c != 'value']
+    check(set(keys) == {c for c in b.columns if c != 'value'}, 'results', f"the tables have different columns: {sorted(set(a.columns) ^ set(b.columns))}")
+    norm = lambda d: d[~d.metric.isin(ignore)].assign(**{k: d[k].astype(str) for k in keys})
+    m = norm(a).merge(norm(b), on=keys, how='outer', suffixes=('_a', '_b'), indicator=True)
+    va, vb = m.value_a.astype(float), m.value_b.astype(float)
+    same = (va.isna() & vb.isna()) | ((va - vb).abs() <= atol + rtol * va.abs())
+    m['what'] = np.where(m._merge == 'left_only', 'only in a', np.where(m._merge == 'right_only', 'only in b', 'differs'))
+    return m[(m._merge != 'both') | ~same][keys + ['value_a', 'value_b', 'what']].rename(columns=dict(value_a='a', value_b='b')).reset_index(drop=True)
