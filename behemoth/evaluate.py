@@ -12,7 +12,7 @@ from .world import World
 from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab
 from .grammar import targets
-from .probes import Probes, make_probes, concat_probes, build_probes, REFUSED
+from .probes import Probes, make_probes, concat_probes, build_probes, object_markers, REFUSED
 from .edits import EditSet, EDIT_SPLITS, SPLIT_ROLES
 from .model import candidate_logprobs, relation_candidates, last_logprobs, evaluating, greedy_correct
 torch = lazy_module('torch')
@@ -54,7 +54,8 @@ def score_edit(model:torch.nn.Module, # a (possibly edited) model
     ids, lens = probes.padded(); rel = t.relation.to_numpy()
     exp, old, prop = (t[c].to_numpy() for c in ('expected', 'old', 'propagated'))
     lp, first = candidate_logprobs(model, ids, lens, rel, relation_candidates(vocab), batch_size=batch_size, device=dev, top=True)
-    greedy = lambda obj: greedy_correct(model, ids, lens, targets('default', vocab, rel, obj), first, batch_size, dev)
+    skip = object_markers(probes, vocab)
+    greedy = lambda obj: greedy_correct(model, ids, lens, targets('default', vocab, rel, obj), first, batch_size, dev, skip=skip)
     refuse, r = exp == REFUSED, np.arange(len(t))
     cand = lp - np.logaddexp.reduce(lp, 1, keepdims=True)                # log-probabilities renormalised among the candidates
     e = np.where(refuse, 0, exp)

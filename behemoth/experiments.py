@@ -211,7 +211,7 @@ def recall_over_training(world=None, spec=None, corpus=None, every:int=100, cach
         model.load_state_dict(weights)
         sc = score_probes(model, ids, lens, rel, p.targets, cands)
         rows.append(pd.DataFrame(dict(step=step, tokens=tokens, fact=p.table.fact.to_numpy(), split=p.table.split.astype(str).to_numpy(),
-                                      repeats=w.facts.repeats.to_numpy()[p.table.fact.to_numpy()], correct=sc.correct.to_numpy())))
+                                      repeats=w.facts.repeats.to_numpy()[p.table.fact.to_numpy()], correct=sc.top1.to_numpy())))
     return pd.concat(rows, ignore_index=True), base
 
 def exposure_table(curve:pd.DataFrame)->pd.DataFrame:

@@ -63,6 +63,12 @@ class Grammar:
     def random(self)->bool: return any(p[0] in ('repeat', 'filler') for p in self.parts)
     @property
     def object_slot(self)->str: return 'x' if ('slot', 'x') in self.parts else 'o'
+    @property
+    def object_marker(self)->tuple|None:
+        "(word, most repeats) of a marker repeated a random number of times right before the object, else None"
+        ps = self.parts
+        i = ps.index(('slot', self.object_slot))
+        return (ps[i - 1][1], ps[i - 1][3]) if i and ps[i - 1][0] == 'repeat' else None
 
 # %% ../nbs/03_grammar.ipynb #7a20cdff
 GRAMMARS = {g.name: g for g in [

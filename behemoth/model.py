@@ -334,22 +334,31 @@ def greedy_correct(model:torch.nn.Module, # a causal LM
                    lengths:np.ndarray,    # prompt lengths (n,)
                    targets,               # target tokens: (n,), (n, 2) padded with -1, or a `Ragged`
                    first:np.ndarray,      # the full-vocabulary argmax after each prompt (`candidate_logprobs(..., top=True)`)
-                   batch_size:int=512, device=None, amp:bool=True)->np.ndarray:
-    "Whether greedy decoding over the full vocabulary writes each probe's target exactly"
+                   batch_size:int=512, device=None, amp:bool=True,
+                   skip=None,             # per probe, a marker token greedy decoding may write before the target (-1: none)
+                   max_skip:int=3)->np.ndarray: # most markers written
+    "Whether greedy decoding over the full vocabulary writes each probe's target exactly (after any `skip` markers)"
     prompts, lengths, targets = np.asarray(prompts, np.int64), np.asarray(lengths, np.int64), _as_tokens(targets)
-    ok = first == targets[:, 0]
-    two = np.flatnonzero(ok & (targets[:, 1] >= 0))
-    if not len(two): return ok
+    skip = np.full(len(prompts), -1, np.int64) if skip is None else np.broadcast_to(np.asarray(skip, np.int64), (len(prompts),))
     dev = torch.device(device) if device is not None else next(model.parameters()).device
-    ext = np.full((len(two), prompts.shape[1] + 1), PAD, np.int64)
-    ext[:, :-1] = prompts[two]; ext[np.arange(len(two)), lengths[two]] = targets[two, 0]
-    sec = np.empty(len(two), np.int64)
-    with evaluating(model, dev, amp):
-        for b in _batches(np.arange(len(two)), batch_size):
-            L = int(lengths[two[b]].max()) + 1
-            lp = last_logprobs(model, torch.from_numpy(ext[b, :L]).to(dev), torch.from_numpy(lengths[two[b]] + 1).to(dev))
-            sec[b] = lp.argmax(1).cpu().numpy()
-    ok[two] = sec == targets[two, 1]
+    ext = np.full((len(prompts), prompts.shape[1] + max_skip + 1), PAD, np.int64); ext[:, :prompts.shape[1]] = prompts
+    lens, tok = lengths.copy(), np.array(first, np.int64)
+    def step(rows, add):   # write `add` after each row's text, and read the greedy next token
+        ext[rows, lens[rows]] = add; lens[rows] += 1
+        with evaluating(model, dev, amp):
+            for b in _batches(rows, batch_size):
+                L = int(lens[b].max())
+                yield b, last_logprobs(model, torch.from_numpy(ext[b, :L]).to(dev), torch.from_numpy(lens[b]).to(dev)).argmax(1).cpu().numpy()
+    for _ in range(max_skip):
+        rows = np.flatnonzero((skip >= 0) & (tok == skip))
+        if not len(rows): break
+        for b, nxt in step(rows, tok[rows]): tok[b] = nxt
+    ok = tok == targets[:, 0]
+    two = np.flatnonzero(ok & (targets[:, 1] >= 0))
+    sec = np.full(len(prompts), -1, np.int64)
+    if len(two):
+        for b, nxt in step(two, targets[two, 0]): sec[b] = nxt
+        ok[two] = sec[two] == targets[two, 1]
     return ok
 
 # %% ../nbs/08_model.ipynb #85f95085
@@ -361,7 +370,8 @@ def score_probes(model:torch.nn.Module, # a causal LM
                  candidates:Vocab|list, # per relation `(C_r, width_r)` candidate tokens, or a vocabulary
                  batch_size:int=512,    # prompts per forward pass
                  device=None,           # where to run (the model is moved there); None: where the model is
-                 amp:bool=True)->pd.DataFrame: # bf16 autocast on CUDA
+                 amp:bool=True,         # bf16 autocast on CUDA
+                 skip=None)->pd.DataFrame: # per probe, a marker greedy decoding may write before the object (`behemoth.probes.object_markers`)
     "Score probes against their relations' candidates: one row of metrics per probe"
     cands = relation_candidates(candidates) if isinstance(candidates, Vocab) else candidates
     cands = [np.asarray(c, np.int64).reshape(len(c), -1) for c in cands]
@@ -370,4 +380,4 @@ def score_probes(model:torch.nn.Module, # a causal LM
     lp, first = candidate_logprobs(model, prompts, lengths, rel, cands, batch_size=batch_size, device=device, amp=amp, top=True)
     df = probe_metrics(lp, t)
     df.insert(0, 'relation', rel)
-    return df.assign(top1=greedy_correct(model, prompts, lengths, targets, first, batch_size, device, amp), top_token=first)
+    return df.assign(top1=greedy_correct(model, prompts, lengths, targets, first, batch_size, device, amp, skip), top_token=first)

@@ -13,8 +13,8 @@ from .vocab import Vocab, PAD, names, detokenize, token_bytes
 from .grammar import GRAMMARS, REFUSED, get_grammar, render, targets, hash_keys
 
 # %% auto #0
-__all__ = ['PROBE_GRAMMARS', 'PROBE_SPLITS', 'candidates', 'probe_grammar', 'Probes', 'concat_probes', 'build_probes',
-           'world_splits', 'make_probes', 'text_rows', 'texts', 'probes_to_arrow', 'probes_from_arrow',
+__all__ = ['PROBE_GRAMMARS', 'PROBE_SPLITS', 'candidates', 'probe_grammar', 'Probes', 'concat_probes', 'object_markers',
+           'build_probes', 'world_splits', 'make_probes', 'text_rows', 'texts', 'probes_to_arrow', 'probes_from_arrow',
            'write_probe_files', 'save_probes', 'load_probes']
 
 # %% ../nbs/05_probes.ipynb #fec3c1cf
@@ -68,6 +68,11 @@ class Probes:
 def concat_probes(ps:list[Probes])->Probes:
     "One `Probes` holding every row of `ps`, in order"
     return Probes(pd.concat([p.table for p in ps], ignore_index=True), concat_rows([p.prompts for p in ps]), concat_rows([p.targets for p in ps]))
+
+def object_markers(probes:Probes, vocab:Vocab)->np.ndarray:
+    "Per probe, the marker its grammar may repeat right before the object (`Grammar.object_marker`), or -1"
+    marks = {g: (vocab.word(m[0]) if (m := get_grammar(g).object_marker) else -1) for g in probes.table.grammar.unique()}
+    return probes.table.grammar.map(marks).to_numpy(np.int64)
 
 # %% ../nbs/05_probes.ipynb #e85411ac
 def build_probes(vocab:Vocab, grammar:str,

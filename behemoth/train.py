@@ -12,7 +12,7 @@ from .world import World, WorldSpec, make_world, fact_priors
 from .core import atomic_dir, check, is_positive_int, spec_from_dict, json_default, plain, read_json, environment, lazy_module
 from .vocab import Vocab, make_vocab, load_world_dir
 from .corpus import CorpusSpec, make_corpus, TokenStream
-from .probes import Probes, make_probes, PROBE_GRAMMARS
+from .probes import Probes, make_probes, object_markers, PROBE_GRAMMARS
 from .model import MODEL_PRESETS, model_config, make_model, n_params, score_probes, relation_candidates, write_model_files
 torch = lazy_module('torch')
 F = lazy_module('torch.nn.functional')
@@ -230,10 +230,11 @@ def _check_out(out:Path, resume:bool, overwrite:bool):
     check(resume, 'out_dir', f"{out} exists (pass overwrite=True / --overwrite to replace it, or resume=True / --resume to continue it)")
     check(not (out/'config.json').exists(), 'resume', f"{out} already holds a finished model")
 
-def _evaluate(model, probes, cands, dev, amp, batch_size=1024):
+def _evaluate(model, probes, vocab, dev, amp, batch_size=1024):
     "(recall table, per-probe scores) of `probes`"
     ids, lens = probes.padded()
-    sc = score_probes(model, ids, lens, probes.table.relation.to_numpy(), probes.targets, cands, batch_size=batch_size, device=dev, amp=amp)
+    sc = score_probes(model, ids, lens, probes.table.relation.to_numpy(), probes.targets, vocab, batch_size=batch_size, device=dev, amp=amp,
+                      skip=object_markers(probes, vocab))
     return recall_table(sc, probes), sc
 
 # %% ../nbs/09_train.ipynb #4fc01f27
@@ -322,7 +323,7 @@ def _step(run:Run)->tuple:
 
 # %% ../nbs/09_train.ipynb #de6c1a09
 def _evaluate_recall(run:Run)->dict:
-    table = _evaluate(run.model, run.probes, run.cands, run.dev, run.spec.amp)[0] if run.rank == 0 else None
+    table = _evaluate(run.model, run.probes, run.vocab, run.dev, run.spec.amp)[0] if run.rank == 0 else None
     rec = dict(kind='eval', step=run.step, tokens=run.tokens, recall=_broadcast(recall_of(table) if run.rank == 0 else 0., run.dev, run.ws),
                table=table.to_dict('records') if run.rank == 0 else None)
     run.emit(rec); run.model.train()
@@ -376,7 +377,7 @@ def _final_record(run:Run, stopped:str)->dict:
     t_eval = time.perf_counter()
     model, spec = run.model.eval(), run.spec
     final = _kept(make_probes(run.world, run.vocab, run.grammars, seed=run.world.spec.seed), run.exclude)
-    table, sc = _evaluate(model, final, run.cands, run.dev, spec.amp)
+    table, sc = _evaluate(model, final, run.vocab, run.dev, spec.amp)
     first = (final.table.grammar == run.grammars[0]).to_numpy()   # capacity counts each fact once, in the first grammar
     trains = [h for h in run.history if h['kind'] == 'train']
     m = run.meta

@@ -11,7 +11,7 @@ import numpy as np, pandas as pd
 from .world import World
 from .core import check, is_positive_int, lazy_module
 from .vocab import Vocab
-from .probes import Probes, build_probes, concat_probes
+from .probes import Probes, build_probes, concat_probes, object_markers
 from .corpus import CorpusSpec
 from .edits import EditSet, check_world, truth_probes
 from .model import candidate_logprobs, relation_candidates, load_model_dir, greedy_correct
@@ -71,7 +71,7 @@ def truth_ratios(model:torch.nn.Module, probes:Probes, vocab:Vocab, batch_size:i
     return pd.DataFrame(dict(fact=probes.table.fact.to_numpy(), grammar=probes.table.grammar.to_numpy(),
                              log_tr=log_truth_ratio(lp, true, width), logp_true=cand[r, true], logp_full=lp[r, true],
                              bits=np.log2(C) + cand[r, true] / np.log(2), on_top=lp.argmax(1) == true,
-                             top1=greedy_correct(model, ids, lens, probes.targets, first, batch_size)))
+                             top1=greedy_correct(model, ids, lens, probes.targets, first, batch_size, skip=object_markers(probes, vocab))))
 
 # %% ../nbs/13_unlearn.ipynb #974e15d7
 def ks_test(a, b)->tuple[float, float, float]:
