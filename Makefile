@@ -14,7 +14,7 @@ PIP_TOOLS := pip-tools==7.6.2
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
 
-install:  ## install the locked environment: torch first (a bare torch pulls GBs of CUDA wheels), then behemoth[dev], every version from $(LOCK)
+install:  ## install the locked environment: the torch pin first (here it resolves to the local CPU wheel; a bare torch requirement pulls GBs of CUDA wheels), then behemoth[dev], every version from $(LOCK)
 	$(PIP) -c $(LOCK) torch==$(TORCH_VERSION)
 	$(PIP) -c $(LOCK) -e ".[dev]"
 
@@ -24,9 +24,9 @@ install:  ## install the locked environment: torch first (a bare torch pulls GBs
 lock:  ## regenerate $(LOCK) after a dependency change in settings.ini (UPGRADE=1: newest versions of everything)
 	$(PIP) $(PIP_TOOLS)
 	echo "torch==$(TORCH_VERSION)" > .torch-pin.txt
-	CUSTOM_COMPILE_COMMAND="make lock" $(PYTHON) -m piptools compile -q --extra dev --strip-extras --allow-unsafe \
-	  --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) -c .torch-pin.txt -o $(LOCK) setup.py; \
-	  status=$$?; rm -f .torch-pin.txt; exit $$status
+	status=0; CUSTOM_COMPILE_COMMAND="make lock" $(PYTHON) -m piptools compile -q --extra dev --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) -c .torch-pin.txt -o $(LOCK) setup.py || status=$$?; \
+	  rm -f .torch-pin.txt; exit $$status
 	sed -i -e 's/^torch==\([0-9.]*\)+[a-z0-9]*$$/torch==\1/' -e '/^    #   -c \.torch-pin\.txt$$/d' $(LOCK)
 	@echo "lock: wrote $(LOCK) ($$(grep -c '^[a-zA-Z]' $(LOCK)) packages); commit it"
 

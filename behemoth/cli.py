@@ -4,7 +4,7 @@
 
 # %% ../nbs/18_cli.ipynb #2df3f396
 from __future__ import annotations
-import argparse, dataclasses, json, os, sys, time
+import argparse, dataclasses, os, sys, time
 from pathlib import Path
 
 # %% auto #0
@@ -30,16 +30,18 @@ def add_spec_args(p:argparse.ArgumentParser, cls, skip=(), prefix:str=''):
     names = {f.name for f in dataclasses.fields(cls)}
     for name, d in docments(cls, full=True).items():
         if name in skip or name not in names: continue     # docments also lists the return annotation, which is no field
-        p.add_argument('--' + (prefix + name).replace('_', '-'), dest=prefix + name, type=parse_value, default=None,
-                       help=f"{d['docment']} (default: {d['default']!r})")
+        p.add_argument('--' + (prefix + name).replace('_', '-'), dest=prefix + name, type=parse_value, default=argparse.SUPPRESS,
+                       help=f"{d['docment']} (default: {d['default']!r})")   # absent unless given, so `none` can be given
 
 def spec_overrides(cls, args:argparse.Namespace, skip=(), prefix:str='')->dict:
-    "The fields of `cls` given on the command line (as `--{prefix}field`)"
+    "The fields of `cls` given on the command line (as `--{prefix}field`), `none` included"
     names = {f.name for f in dataclasses.fields(cls)} - set(skip)
     got = vars(args)
-    return {k: got[prefix + k] for k in names if got.get(prefix + k) is not None}
+    return {k: got[prefix + k] for k in names if prefix + k in got}
 
 # %% ../nbs/18_cli.ipynb #666204e1
+from .core import check_writable
+
 class UserError(Exception): "A problem with the user's input, reported in one line"
 
 class _Parser(argparse.ArgumentParser):
@@ -51,8 +53,7 @@ def _check_out(path:str|Path, overwrite:bool, inputs=()):
     for q in inputs:
         if q is not None and Path(q).exists() and p.resolve() == Path(q).resolve(): raise UserError(f"--out: {p} is an input of this command")
     if p.exists() and not overwrite: raise UserError(f"--out: {p} exists (pass --overwrite to replace it)")
-    bad = next((q for q in p.parents if q.exists() and not q.is_dir()), None)
-    if bad is not None: raise UserError(f"--out: {p} is under {bad}, which is a file")
+    check_writable(p, '--out')
 
 # %% ../nbs/18_cli.ipynb #d1393e22
 COMMANDS = {}  # name -> (function, function adding its arguments); the function's docstring is its help
@@ -315,9 +316,10 @@ def cmd_edit(args):
     from behemoth.core import atomic_dir
     cfg = _editor(args)
     _check_out(args.out, args.overwrite, [args.model, args.edits, args.stats_dir])
-    model, world, vocab, _ = _load_model(args.model)
+    from behemoth.train import trained_corpus
+    model, world, vocab, mrec = _load_model(args.model)
     es = _load_edits(args.edits)
-    edited, rec = edit_model(model, es, cfg, vocab=vocab, world=world, stats_dir=args.stats_dir)
+    edited, rec = edit_model(model, es, cfg, vocab=vocab, world=world, stats_dir=args.stats_dir, corpus=trained_corpus(mrec))
     with atomic_dir(args.out, args.overwrite) as tmp:
         if hasattr(edited, 'merge_and_unload'):
             edited.save_pretrained(tmp/'adapter')

@@ -4,16 +4,16 @@
 
 # %% ../nbs/00_core.ipynb #85b4253d
 from __future__ import annotations
-import contextlib, importlib, json, os, platform, shutil, tempfile
+import contextlib, importlib, json, math, os, platform, shutil, tempfile
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['VERSIONED', 'check', 'is_positive_int', 'spec_from_dict', 'atomic_dir', 'atomic_write', 'json_default', 'plain',
-           'write_json', 'read_json', 'Ragged', 'take_rows', 'concat_rows', 'pad_rows', 'seeded_sample', 'lazy_module',
-           'versions', 'environment']
+__all__ = ['VERSIONED', 'check', 'is_positive_int', 'is_seed', 'is_number', 'spec_from_dict', 'check_writable', 'atomic_dir',
+           'atomic_write', 'json_default', 'plain', 'write_json', 'read_json', 'Ragged', 'take_rows', 'concat_rows',
+           'pad_rows', 'seeded_sample', 'lazy_module', 'versions', 'environment']
 
 # %% ../nbs/00_core.ipynb #47faf312
 def check(cond:bool, field:str, msg:str):
@@ -24,6 +24,15 @@ def is_positive_int(x)->bool:
     "Whether `x` is a positive integer (and not a bool)"
     return isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x > 0
 
+def is_seed(x)->bool:
+    "Whether `x` is a non-negative integer (and not a bool): a seed, a count that may be 0"
+    return isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 0
+
+def is_number(x, lo:float=-math.inf, hi:float=math.inf, open_lo:bool=False, open_hi:bool=False)->bool:
+    "Whether `x` is a finite real number (not a bool) in `[lo, hi]` (`open_lo`, `open_hi`: the ends excluded)"
+    if not isinstance(x, (int, float, np.integer, np.floating)) or isinstance(x, (bool, np.bool_)) or not math.isfinite(x): return False
+    return (x > lo if open_lo else x >= lo) and (x < hi if open_hi else x <= hi)
+
 def spec_from_dict(cls, d:dict):
     "The spec dataclass `cls` from a dict of its fields (every spec's `from_dict`); an unknown field is an error"
     check(isinstance(d, dict), 'spec', f"a {cls.__name__} is read from a JSON object, got {type(d).__name__}")
@@ -32,14 +41,18 @@ def spec_from_dict(cls, d:dict):
     return cls(**d)
 
 # %% ../nbs/00_core.ipynb #069bc352
+def check_writable(path:str|Path, field:str='path'):
+    "Raise a `ValueError` naming `field` when `path` cannot be created because a file stands where one of its directories would"
+    bad = next((p for p in Path(path).parents if p.exists() and not p.is_dir()), None)
+    check(bad is None, field, f"{path} is under {bad}, which is a file")
+
 @contextlib.contextmanager
 def atomic_dir(path:str|Path, overwrite:bool=False):
     "Context manager yielding a temp directory beside `path`, renamed to `path` on success"
     path = Path(path)
     check(overwrite or not path.exists(), 'out_dir', f"{path} exists (pass overwrite=True / --overwrite to replace it)")
     check(not path.exists() or path.is_dir(), 'out_dir', f"{path} is a file, not a directory")
-    bad = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-    check(bad is None, 'out_dir', f"{path} is under {bad}, which is a file")
+    check_writable(path, 'out_dir')
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
     try:
@@ -52,8 +65,7 @@ def atomic_dir(path:str|Path, overwrite:bool=False):
 def atomic_write(path:str|Path, data:str|bytes)->Path:
     "Write `data` to the file `path` through a temporary file renamed into place"
     path = Path(path)
-    bad = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-    check(bad is None, 'path', f"{path} is under {bad}, which is a file")
+    check_writable(path, 'path')
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World
-from .core import check, atomic_dir, spec_from_dict, Ragged
+from .core import check, atomic_dir, spec_from_dict, Ragged, is_seed
 from .vocab import Vocab, make_vocab, detokenize, token_bytes, EOS, PAD, SPECIALS
 from .grammar import get_grammar, render, mixture, choose, hash_keys, mix64
 
@@ -31,8 +31,7 @@ class CorpusSpec:
 
     def __post_init__(self):
         check(self.mode in MODES, 'mode', f"must be one of {MODES}, got {self.mode!r}")
-        check(self.seed is None or (isinstance(self.seed, (int, np.integer)) and self.seed >= 0), 'seed',
-               f"must be a non-negative integer or None, got {self.seed!r}")
+        check(self.seed is None or is_seed(self.seed), 'seed', f"must be a non-negative integer or None, got {self.seed!r}")
         self.weights
     @property
     def weights(self)->dict: return mixture(self.inverted, self.repeats, self.filler)

@@ -11,7 +11,7 @@ from .world import WorldSpec
 from .corpus import CorpusSpec
 from .edits import EditSpec, load_edits
 from .generate import generate, summary_tables
-from .train import TrainSpec, train, train_summary
+from .train import TrainSpec, train, train_summary, trained_corpus
 from .vocab import make_vocab
 from .model import load_model_dir, model_config
 from .edit import edit_model
@@ -30,11 +30,11 @@ DEMO_EDITORS = [dict(method='ft', scope='full', lr=1e-3), dict(method='ft', scop
 def demo_edits(d:Path,            # a demo directory (`run_demo`): its `model/` and `edits/`
                editors=None)->pd.DataFrame: # flat settings; None: `DEMO_EDITORS`
     "Edit the demo model in `d` with each editor, evaluate, write `d/results.csv`; one summary row per editor"
-    model, world, vocab, _ = load_model_dir(Path(d)/'model')
+    model, world, vocab, mrec = load_model_dir(Path(d)/'model')
     es = load_edits(next((Path(d)/'edits').iterdir()))
     rows, tables = [], []
     for kw in editors or DEMO_EDITORS:
-        edited, rec = edit_model(model, es, kw, vocab=vocab, world=world)
+        edited, rec = edit_model(model, es, kw, vocab=vocab, world=world, corpus=trained_corpus(mrec))
         sc = evaluate_edit(edited, model, es, vocab, world=world)
         tables.append(tidy(sc, rec))
         rows.append(dict(method=rec['label'], steps=rec['steps'], seconds=rec['seconds'], **summarize(sc)))

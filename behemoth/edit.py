@@ -5,11 +5,11 @@
 # %% ../nbs/10_edit.ipynb #f51f6b7f
 from __future__ import annotations
 import copy, importlib, os, re, time
-from dataclasses import dataclass, fields, asdict, is_dataclass, MISSING
+from dataclasses import dataclass, fields, asdict, is_dataclass
 from importlib import metadata
 from typing import Callable, ClassVar
 import numpy as np, pandas as pd
-from .core import check, is_positive_int, environment, lazy_module
+from .core import check, environment, lazy_module
 from .world import World
 from .vocab import Vocab, make_vocab
 from .edits import EditSet, check_world
@@ -162,6 +162,8 @@ def make_editor(method:Method|str|dict|None=None, # a config, a method's name, o
         obj = mine.get('objective', of.default)
         if isinstance(obj, str):
             ocls = get_objective(obj)
+            clash = sorted((own - {'objective'}) & set(config_fields(ocls)))
+            check(not clash, 'objective', f"objective {obj!r} and method {cls.name!r} both have the field(s) {clash}: a flat setting cannot say whose")
             mine['objective'] = ocls(**{k: rest.pop(k) for k in config_fields(ocls) if k in rest})
     check(not rest, 'editor', f"unknown field(s) {sorted(rest)} for method {cls.name!r}; its fields: {sorted(own - {'objective'})}"
           + (f", and its objective's" if of is not None else ''))
@@ -175,6 +177,7 @@ class EditContext:
     world:World|None             # the world (ROME-like methods read their key statistics from its corpus)
     device:object                # where the copy lives
     stats_dir:str|None=None      # where statistics may be cached between runs
+    corpus:object=None           # the `CorpusSpec` the model was trained on (`behemoth.train.trained_corpus`); None: the default corpus
 
 @dataclass
 class Outcome:
@@ -199,7 +202,7 @@ def weight_changes(base, edited, top:int=5)->pd.DataFrame:
     check(b.keys() == e.keys(), 'edited', "the two models have different parameters")
     rows = []
     for k, w0 in b.items():
-        d = (e[k].float() - w0.float()).cpu()
+        d = e[k].detach().float().cpu() - w0.detach().float().cpu()
         dn, wn = float(d.norm()), float(w0.float().norm())
         if dn == 0: continue
         row = dict(parameter=k, layer=int(m.group(1)) if (m := LAYER.search(k)) else -1, shape=tuple(d.shape),
@@ -220,6 +223,7 @@ def edit_model(model,                      # the trained model (left untouched)
                world:World|None=None,      # the world, to check the edit set belongs to it (ROME, MEMIT: their corpus statistics)
                device=None,                # None: where the model is
                stats_dir=None,             # ROME, MEMIT: a directory caching key statistics
+               corpus=None,                # ROME, MEMIT: the `CorpusSpec` the model was trained on, whose keys they weigh; None: the default corpus
                **kw)->tuple:               # fields of the method's config
     "An edited copy of `model` and the record of the edit"
     cfg = make_editor(method, **kw)
@@ -231,7 +235,7 @@ def edit_model(model,                      # the trained model (left untouched)
     cfg.check(model, editset)
     t0 = time.perf_counter()
     edited = copy.deepcopy(model).to(dev).eval()
-    out = get_method(cfg.name).run(edited, editset, cfg, EditContext(vocab, world, dev, stats_dir))
+    out = get_method(cfg.name).run(edited, editset, cfg, EditContext(vocab, world, dev, stats_dir, corpus))
     edited = out.model if out.model is not None else edited
     for p in edited.parameters(): p.requires_grad_(True)
     seconds = time.perf_counter() - t0

@@ -9,10 +9,10 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow.parquet as pq
 from .world import World, WorldSpec, nested_of, namespaces
-from .core import check, is_positive_int, spec_from_dict, atomic_dir, read_json, Ragged, take_rows, concat_rows, seeded_sample
+from .core import check, is_positive_int, is_seed, is_number, spec_from_dict, atomic_dir, read_json, Ragged, take_rows, concat_rows, seeded_sample
 from .vocab import Vocab, make_vocab
-from .grammar import GRAMMARS, get_grammar, render, hash_keys
-from .probes import (REFUSED, Probes, build_probes, concat_probes, texts, write_probe_files, load_probes,
+from .grammar import GRAMMARS, REFUSED, get_grammar, render, hash_keys
+from .probes import (Probes, build_probes, concat_probes, texts, write_probe_files, load_probes,
                              probe_grammar, probes_to_arrow, probes_from_arrow)
 
 # %% auto #0
@@ -64,24 +64,26 @@ class EditSpec:
 # %% ../nbs/06_edits.ipynb #ccbd3247
 def _validate(s:EditSpec):
     check(s.kind in EDIT_KINDS, 'kind', f"unknown edit kind {s.kind!r}; choose one of {EDIT_KINDS}")
-    check(s.relation is None or (isinstance(s.relation, (int, np.integer)) and s.relation >= 0), 'relation', f"must be a relation index, got {s.relation!r}")
+    check(s.relation is None or is_seed(s.relation), 'relation', f"must be a relation index, got {s.relation!r}")
     for k in ('n', 'repeats', 'retain_repeats'): check(is_positive_int(getattr(s, k)), k, f"must be a positive integer, got {getattr(s, k)!r}")
-    check(isinstance(s.n_retain, (int, np.integer)) and s.n_retain >= 0, 'n_retain', f"must be a non-negative integer, got {s.n_retain!r}")
+    check(is_seed(s.n_retain), 'n_retain', f"must be a non-negative integer, got {s.n_retain!r}")
     check(s.eval_size is None or is_positive_int(s.eval_size), 'eval_size', f"must be a positive integer or None, got {s.eval_size!r}")
-    check(isinstance(s.seed, (int, np.integer)) and s.seed >= 0, 'seed', f"must be a non-negative integer, got {s.seed!r}")
-    check(0 <= s.heldout_fraction < 1, 'heldout_fraction', f"must be in [0, 1), got {s.heldout_fraction}")
-    check(isinstance(s.n_validation, (int, np.integer)) and s.n_validation >= 0, 'n_validation', f"must be a non-negative integer, got {s.n_validation!r}")
+    check(is_seed(s.seed), 'seed', f"must be a non-negative integer, got {s.seed!r}")
+    check(is_number(s.heldout_fraction, 0, 1, open_hi=True), 'heldout_fraction', f"must be in [0, 1), got {s.heldout_fraction!r}")
+    check(is_seed(s.n_validation), 'n_validation', f"must be a non-negative integer, got {s.n_validation!r}")
+    for k in ('same_value',): check(isinstance(getattr(s, k), bool), k, f"must be true or false, got {getattr(s, k)!r}")
     check(s.part in ('test', 'validation'), 'part', f"must be 'test' or 'validation', got {s.part!r}")
     check(s.part == 'test' or s.n_validation > 0, 'part', "a validation part needs n_validation > 0")
     check(s.n_validation == 0 or s.kind != 'forget_relation', 'n_validation', "forget_relation edits every fact of its relation: no facts are left for validation")
     check(s.heldout_fraction == 0 or s.kind == 'forget_relation', 'heldout_fraction', "only applies to kind='forget_relation'")
-    check(s.value is None or (isinstance(s.value, (int, np.integer)) and s.value >= 0), 'value', f"must be an object index, got {s.value!r}")
+    check(s.value is None or is_seed(s.value), 'value', f"must be an object index, got {s.value!r}")
     check(s.value is None or s.same_value or s.kind == 'forget_relation', 'value', "needs same_value=True (or kind='forget_relation')")
     check(not (s.same_value and s.kind == 'refusal'), 'same_value', "refusal has no new value")
     refuse = s.kind == 'refusal'
     for k in ('grammars', 'retain_grammars', 'eval_grammars', 'other_grammars'):
         gs = getattr(s, k)
         if gs is None: continue
+        check(isinstance(gs, tuple) and all(isinstance(g, str) for g in gs), k, f"must be grammar names, got {gs!r}")
         check(len(gs) > 0 or k == 'other_grammars', k, "needs at least one grammar")
         for g in gs:
             check(g in GRAMMARS, k, f"unknown grammar {g!r}"); probe_grammar(g)

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Callable
 import numpy as np, pandas as pd
 from .world import World
-from .core import check, is_positive_int, lazy_module
+from .core import check, is_positive_int, atomic_write, seeded_sample, lazy_module
 from .vocab import Vocab
-from .grammar import targets
-from .probes import Probes, make_probes, concat_probes, build_probes, object_markers, REFUSED
+from .grammar import targets, REFUSED
+from .probes import Probes, make_probes, concat_probes, build_probes, object_markers
 from .edits import EditSet, EDIT_SPLITS, SPLIT_ROLES
-from .model import candidate_logprobs, relation_candidates, last_logprobs, evaluating, greedy_correct
+from .model import candidate_logprobs, relation_candidates, last_logprobs, evaluating, greedy_correct, probe_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
@@ -55,20 +55,20 @@ def score_edit(model:torch.nn.Module, # a (possibly edited) model
     exp, old, prop = (t[c].to_numpy() for c in ('expected', 'old', 'propagated'))
     lp, first = candidate_logprobs(model, ids, lens, rel, relation_candidates(vocab), batch_size=batch_size, device=dev, top=True)
     skip = object_markers(probes, vocab)
-    greedy = lambda obj: greedy_correct(model, ids, lens, targets('default', vocab, rel, obj), first, batch_size, dev, skip=skip)
-    refuse, r = exp == REFUSED, np.arange(len(t))
+    greedy = lambda obj, **kw: greedy_correct(model, ids, lens, targets('default', vocab, rel, obj), first, batch_size, dev, skip=skip, **kw)
+    refuse = exp == REFUSED
+    pm = probe_metrics(lp, np.where(refuse, 0, exp))                    # rank and renormalised p of the expected object
     cand = lp - np.logaddexp.reduce(lp, 1, keepdims=True)                # log-probabilities renormalised among the candidates
-    e = np.where(refuse, 0, exp)
-    s = lp[r, e]
-    rank = (lp > s[:, None]).sum(1) + ((lp == s[:, None]) & (np.arange(lp.shape[1])[None] < e[:, None])).sum(1)
-    p_full = np.exp(s)
+    p_of = lambda obj: np.where(obj >= 0, np.exp(cand[np.arange(len(t)), np.maximum(obj, 0)]), np.nan)   # NaN for the refusal marker
+    p_full = pm.p_full.to_numpy(np.float64)
     if refuse.any(): p_full[refuse] = np.exp(_marker_logp(model, ids[refuse], lens[refuse], vocab.word('<refuse>'), batch_size, dev))
+    correct, tok = greedy(exp, return_first=True)                      # `tok`: what greedy decoding writes first, after any object marker
     pred, firsts = lp.argmax(1), _first_tokens(vocab)
-    out = dict(correct=greedy(exp), old_top1=greedy(old), propagated_top1=greedy(prop), top_token=first,
-               top_is_object=np.array([f in firsts[x] for f, x in zip(first, rel)], bool),
+    out = dict(correct=correct, old_top1=greedy(old), propagated_top1=greedy(prop), top_token=tok,
+               top_is_object=np.array([f in firsts[x] for f, x in zip(tok, rel)], bool),
                pred=pred, correct_cand=~refuse & (pred == exp), old_top=pred == old, propagated_top=pred == prop,
-               p=np.where(refuse, np.nan, np.exp(cand[r, e])), p_old=np.exp(cand[r, old]), p_propagated=np.exp(cand[r, prop]),
-               p_full=p_full, rank=np.where(refuse, -1, rank))
+               p=p_of(exp), p_old=p_of(old), p_propagated=p_of(prop),
+               p_full=p_full, rank=np.where(refuse, np.nan, pm['rank'].to_numpy(np.float64)))
     return pd.concat([t.reindex(columns=SCORE_COLUMNS[:8]), pd.DataFrame(out)], axis=1)[SCORE_COLUMNS]
 
 # %% ../nbs/11_evaluate.ipynb #10ef1483
@@ -78,13 +78,11 @@ def retain_facts(editset:EditSet)->np.ndarray:
     return np.unique(t.fact[t.role == 'retain'].to_numpy())
 
 def untouched_probes(world:World, vocab:Vocab, editset:EditSet, n:int|None=500, seed:int=0)->Probes:
-    "Default-grammar probes of facts that no split of `editset` holds but `unrelated` and that it does not retain, labelled split 'untouched'"
+    "Default-grammar probes of facts the edit set neither edits, nor holds in a split near the edit (every one but `unrelated`), nor retains; split 'untouched'"
     near = set(editset.probes.table.fact[editset.probes.table.split != 'unrelated']) | set(editset.edits.fact) | set(retain_facts(editset))
     p = make_probes(world, vocab, ('default',))
-    keep = ~p.table.fact.isin(near).to_numpy()
-    idx = np.flatnonzero(keep)
-    if n is not None and len(idx) > n: idx = np.sort(np.random.default_rng([seed, 0x0711]).choice(idx, n, replace=False))
-    q = p[idx]
+    idx = np.flatnonzero(~p.table.fact.isin(near).to_numpy())
+    q = p[seeded_sample(idx, n, seed, 0x0711)]
     q.table = q.table.assign(split='untouched', distance=-1, old=q.table.expected, propagated=q.table.expected)
     return q
 
@@ -210,13 +208,7 @@ def save_results(df:pd.DataFrame, path:str|Path)->Path:
     "Write a results table as CSV or Parquet, chosen by the suffix, atomically"
     path = Path(path)
     check(path.suffix in ('.csv', '.parquet'), 'path', f"results are written as .csv or .parquet, not {path.suffix or 'no suffix'!r}")
-    bad = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-    check(bad is None, 'path', f"{path} is under {bad}, which is a file")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try: (df.to_csv if path.suffix == '.csv' else df.to_parquet)(tmp, index=False); tmp.replace(path)
-    except BaseException: tmp.unlink(missing_ok=True); raise
-    return path
+    return atomic_write(path, df.to_csv(index=False) if path.suffix == '.csv' else df.to_parquet(index=False))
 
 def load_results(path:str|Path)->pd.DataFrame:
     "Read a results table written by `save_results`"

@@ -10,14 +10,14 @@ from pathlib import Path
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from .world import World, WorldSpec, world_spec
-from .core import check, is_positive_int, environment, lazy_module
+from .core import check, is_positive_int, atomic_write, environment, lazy_module
 from .vocab import Vocab
 from .corpus import CorpusSpec
 from .probes import make_probes
 from .edits import EditSpec, EditSet, make_edits
 from .model import load_model_dir, make_model, score_probes, relation_candidates
-from .train import TrainSpec, train, checkpoints, TRAINED_SPLITS
-from .edit import Method, make_editor, config_fields, get_method, edit_model
+from .train import TrainSpec, train, checkpoints, trained_corpus, TRAINED_SPLITS
+from .edit import Method, make_editor, edit_model
 from .evaluate import evaluate_edit, score_edit, tidy, summarize
 from .unlearn import train_oracle, unlearning_metrics
 torch = lazy_module('torch')
@@ -26,7 +26,7 @@ torch = lazy_module('torch')
 __all__ = ['torch', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'edit_set', 'run_setting',
            'summary_table', 'change_summary', 'editors_with', 'lora_grid', 'fact_outcomes', 'exposure_bins',
            'recall_over_training', 'exposure_table', 'capacity_sweep', 'experiment_dirs', 'figure_name', 'save_figure',
-           'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars', 'plot_locality', 'plot_splits',
+           'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars', 'plot_locality', 'plot_split_panels',
            'plot_scatter', 'plot_binned']
 
 # %% ../nbs/15_experiments.ipynb #320a3cd4
@@ -83,13 +83,16 @@ def code_version()->str:
     "A fingerprint of the source of the modules that make a trained model: a cached base from other code is not reused"
     import behemoth
     src = Path(behemoth.__file__).parent
-    return fingerprint(*[(src/f"{m}.py").read_text() for m in ('world', 'vocab', 'grammar', 'corpus', 'probes', 'model', 'train')])
+    return fingerprint(*[(src/f"{m}.py").read_text() for m in ('core', 'world', 'vocab', 'grammar', 'corpus', 'probes', 'model', 'train')])
 
 def _ready(d:Path)->bool: return (d/'record.json').exists() and (d/'model.safetensors').exists()
 
 def _load(d:Path)->Base:
+    "A cached base, on the device its training spec names ('auto': CUDA when there is one), so its edits run there too"
     model, world, vocab, rec = load_model_dir(d)
-    return Base(model, world, vocab, rec, d)
+    want = (rec.get('train') or {}).get('device', 'auto')
+    dev = ('cuda' if torch.cuda.is_available() else 'cpu') if want == 'auto' else want
+    return Base(model.to(dev), world, vocab, rec, d)
 
 # %% ../nbs/15_experiments.ipynb #0e34f5e6
 def pretrained(world=None,          # a `WorldSpec`, preset name or dict of fields
@@ -127,7 +130,7 @@ def run_setting(base:Base,              # the trained base
                 **labels)->tuple[pd.DataFrame, pd.DataFrame, dict]:
     "(tidy results, weight changes, summary) of one editing or unlearning setting on one base and edit set, labelled with `labels`"
     es = edit_set(base, editset)
-    m, rec = edit_model(base.model, es, editor, vocab=base.vocab, world=base.world, stats_dir=stats_dir)
+    m, rec = edit_model(base.model, es, editor, vocab=base.vocab, world=base.world, stats_dir=stats_dir, corpus=trained_corpus(base.record))
     sc = evaluate_edit(m, base.model, es, base.vocab, world=base.world, utility_size=utility_size)
     extra = dict(diverged=float(rec['diverged']))
     if oracle is not None: extra.update(unlearning_metrics(m, base.model, oracle.model, es, base.vocab, world=base.world, relearn_steps=relearn_steps))
@@ -139,8 +142,14 @@ def summary_table(results:pd.DataFrame, # tidy results
                   by=('method',),         # columns that name one run
                   metrics=None)->pd.DataFrame: # summary metrics to keep; None: all
     "One row per run, one column per summary metric"
+    by = [by] if isinstance(by, str) else list(by)
+    miss = [c for c in [*by, 'split', 'metric', 'value'] if c not in results]
+    check(not miss, 'results', f"no column(s) {miss}: need tidy results (`behemoth.evaluate.tidy`) labelled by {by}")
     s = results[results.split == 'summary']
-    t = s.pivot_table(index=list(by), columns='metric', values='value', sort=False)
+    dup = s.duplicated([*by, 'metric'])
+    if dup.any(): raise ValueError(f"by: {by} does not name one run: {int(dup.sum())} summary values share a key, e.g. "
+                                   f"{s.loc[dup, by].iloc[0].tolist()} (add the column that tells the runs apart)")
+    t = s.pivot_table(index=by, columns='metric', values='value', sort=False)
     return t[[m for m in (metrics or t.columns) if m in t.columns]].reset_index().rename_axis(columns=None)
 
 # %% ../nbs/15_experiments.ipynb #e74837a7
@@ -163,14 +172,14 @@ def editors_with(editors:list, **defaults)->list[dict]:
 
 def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
     "LoRA editors at every rank on every scope"
-    check(len(ranks) and all(is_positive_int(r) for r in ranks), 'ranks', f"must be positive integers, got {ranks!r}")
+    check(isinstance(ranks, (list, tuple)) and len(ranks) and all(is_positive_int(r) for r in ranks), 'ranks', f"must be a list of positive integers, got {ranks!r}")
     return [dict(method='lora', rank=int(r), scope=s, **kw) for s in scopes for r in ranks]
 
 # %% ../nbs/15_experiments.ipynb #79432646
 def fact_outcomes(base:Base, edit, editor)->pd.DataFrame:
     "One row per edited fact: its exposure and dissent, the base model's and the edited model's probability of the true and new objects"
     es, spec = edit_set(base, edit), make_editor(editor)
-    m, rec = edit_model(base.model, es, spec, vocab=base.vocab, world=base.world)
+    m, rec = edit_model(base.model, es, spec, vocab=base.vocab, world=base.world, corpus=trained_corpus(base.record))
     p = es.probes.where(split='edited')
     p = p[(p.table.grammar == p.table.grammar.iloc[0]).to_numpy()]   # one probe per fact
     a, b = score_edit(m, p, base.vocab), score_edit(base.model, p, base.vocab)
@@ -223,7 +232,7 @@ def exposure_table(curve:pd.DataFrame)->pd.DataFrame:
 def capacity_sweep(world=None, sizes=(100, 200), spec=None, corpus=None, cache:str|Path='runs/models')->pd.DataFrame:
     "Facts and bits stored by the same model trained on worlds of `sizes` subjects (all else as `world`)"
     w = as_spec(WorldSpec, world)
-    check(len(sizes) and all(is_positive_int(s) for s in sizes), 'sizes', f"must be positive subject counts, got {sizes!r}")
+    check(isinstance(sizes, (list, tuple)) and len(sizes) and all(is_positive_int(s) for s in sizes), 'sizes', f"must be a list of positive subject counts, got {sizes!r}")
     rows = []
     for n in sizes:
         b = pretrained(replace(w, n_subjects=int(n)), spec, corpus, cache=cache)
@@ -259,14 +268,12 @@ def write_results(out:str|Path, experiment:str, results:pd.DataFrame, params:dic
                   settings:list|None=None)->tuple[Path, Path]: # the chosen settings
     "`results.csv` (labelled with `experiment`), `tuning.csv` and `results.json` (parameters, setting, headline, tuned settings, figures, environment) in `out`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    csv = out/'results.csv'
-    results.assign(experiment=experiment).to_csv(csv, index=False)
-    if tuning is not None and len(tuning): tuning.assign(experiment=experiment).to_csv(out/'tuning.csv', index=False)
+    csv = atomic_write(out/'results.csv', results.assign(experiment=experiment).to_csv(index=False))
+    if tuning is not None and len(tuning): atomic_write(out/'tuning.csv', tuning.assign(experiment=experiment).to_csv(index=False))
     meta = dict(experiment=experiment, params=params, setting=setting, headline=headline or {}, tuned=settings or [],
                 rule=sorted(set(tuning.rule)) if tuning is not None and 'rule' in tuning else [], figures=[Path(f).name for f in figures],
                 seconds=seconds, rows=len(results), device='cuda' if torch.cuda.is_available() else 'cpu', **environment())
-    js = out/'results.json'
-    js.write_text(json.dumps(meta, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
+    js = atomic_write(out/'results.json', json.dumps(meta, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
     return csv, js
 
 # %% ../nbs/15_experiments.ipynb #7a46aee0
@@ -283,13 +290,12 @@ def _fig(n:int, width:float=3.2, height:float=2.8, ncols:int=4):
     for ax in axes.flat[n:]: ax.set_visible(False)
     return fig, list(axes.flat[:n])
 
-def _unit(table, m)->bool:
-    "Whether metric `m` is a fraction (its axis then spans 0 to 1)"
-    return bool(table[m].dropna().between(0, 1).all())
-
-def _clip(table, m)->tuple:
-    "Interval ends are clipped to [0, 1] for fractions"
-    return (0, 1) if _unit(table, m) else (None, None)
+def _span(table, m)->tuple|None:
+    "Axis limits for metric `m`: 0 to 1 for a fraction, widened to show its intervals whole (they are never clipped); None: automatic"
+    if not table[m].dropna().between(0, 1).all(): return None
+    lo = table[f"{m}_lo"].min() if f"{m}_lo" in table else np.nan
+    hi = table[f"{m}_hi"].max() if f"{m}_hi" in table else np.nan
+    return (min(-0.03, lo) if np.isfinite(lo) else -0.03, max(1.03, hi) if np.isfinite(hi) else 1.03)
 
 # %% ../nbs/15_experiments.ipynb #f0a6f9de
 def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
@@ -301,12 +307,12 @@ def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
         for h, g in (table.groupby(hue, sort=False) if hue else [(None, table)]):
             g = g.sort_values(x)
             ax.plot(g[x], g[m], marker='o', ms=3, label=h)
-            if f"{m}_lo" in g: ax.fill_between(g[x], g[f"{m}_lo"].clip(*_clip(table, m)), g[f"{m}_hi"].clip(*_clip(table, m)), alpha=0.15)
+            if f"{m}_lo" in g: ax.fill_between(g[x], g[f"{m}_lo"], g[f"{m}_hi"], alpha=0.15)
         if baselines is not None:
             for i, (_, r) in enumerate(baselines.iterrows()):
                 ax.axhline(r[m], ls='--', lw=1, color=f"C{(i + 7) % 10}", label=r.get('method', None))
         if logx: ax.set_xscale('log', base=2)
-        ax.set(title=m, xlabel=x, ylim=(-0.03, 1.03) if _unit(table, m) else None)
+        ax.set(title=m, xlabel=x, ylim=_span(table, m))
     if hue or baselines is not None: axes[-1].legend(fontsize=7, loc='best')
     if title: fig.suptitle(title, fontsize=10)
     return fig
@@ -319,10 +325,10 @@ def plot_metric_bars(table:pd.DataFrame, metrics:list, by:str='method', title:st
     for i, (ax, m) in enumerate(zip(axes, metrics)):
         err = None
         if f"{m}_lo" in table:   # the 95% interval over seeds
-            lo, hi = table[f"{m}_lo"].clip(*_clip(table, m)), table[f"{m}_hi"].clip(*_clip(table, m))
-            err = np.nan_to_num(np.vstack([table[m] - lo, hi - table[m]]).clip(0))
+            err = np.nan_to_num(np.vstack([table[m] - table[f"{m}_lo"], table[f"{m}_hi"] - table[m]]).clip(0))
         ax.barh(names, table[m], xerr=err, color=[f"C{i % 10}" for i in range(len(table))], error_kw=dict(lw=1, capsize=2))
-        ax.invert_yaxis(); ax.set(title=m, xlim=(0, 1.02) if _unit(table, m) else None)
+        sp = _span(table, m)
+        ax.invert_yaxis(); ax.set(title=m, xlim=None if sp is None else (min(0, sp[0]), sp[1]))
         if i % 4: ax.set_yticklabels([])
     if title: fig.suptitle(title, fontsize=10)
     return fig
@@ -339,7 +345,7 @@ def plot_locality(results:pd.DataFrame, by:str='method', title:str|None=None):
     return fig
 
 # %% ../nbs/15_experiments.ipynb #8ddfeff8
-def plot_splits(results:pd.DataFrame, splits:list, metrics=('acc', 'acc_propagated'), by:str='method', title:str|None=None):
+def plot_split_panels(results:pd.DataFrame, splits:list, metrics=('acc', 'acc_propagated'), by:str='method', title:str|None=None):
     "Per split (a panel each): every run's value of each split metric (the mean over seeds), as grouped bars"
     s = results[results.split.isin(splits) & results.metric.isin(metrics)]
     splits = [x for x in splits if x in set(s.split)]

@@ -4,12 +4,12 @@
 
 # %% ../nbs/10a_finetune.ipynb #5ec7c2ec
 from __future__ import annotations
-import math, re, warnings
+import math, warnings
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import ClassVar, NamedTuple
-import numpy as np, pandas as pd
-from .core import check, is_positive_int, Ragged, lazy_module
+import numpy as np
+from .core import check, is_positive_int, is_number, Ragged, lazy_module
 from .vocab import Vocab
 from .grammar import targets
 from .probes import Probes
@@ -22,7 +22,8 @@ F = lazy_module('torch.nn.functional')
 # %% auto #0
 __all__ = ['torch', 'F', 'PARTS', 'FineTune', 'LoRA', 'in_scope', 'check_layers', 'scope_parameters', 'scope_modules',
            'TrainingRows', 'training_rows', 'forget_targets', 'rows_for', 'token_losses', 'row_nll', 'Descent',
-           'Refusal', 'Ascent', 'Difference', 'NPO', 'targets_on_top', 'reached', 'fit', 'finetune', 'lora']
+           'Refusal', 'Ascent', 'Difference', 'NPO', 'targets_on_top', 'reached', 'fit', 'fit_parameters', 'finetune',
+           'lora']
 
 # %% ../nbs/10a_finetune.ipynb #4f2f0553
 @dataclass(frozen=True)
@@ -92,7 +93,8 @@ class LoRA(FineTune):
     def validate(self):
         FineTune.validate(self)
         check(is_positive_int(self.rank), 'rank', f"must be a positive integer, got {self.rank!r}")
-        check(isinstance(self.alpha, (int, float)) and self.alpha > 0, 'alpha', f"must be positive, got {self.alpha!r}")
+        check(is_number(self.alpha, 0, open_lo=True), 'alpha', f"must be a positive number, got {self.alpha!r}")
+        check(isinstance(self.rslora, bool), 'rslora', f"must be true or false, got {self.rslora!r}")
     @property
     def tag(self)->str: return f"-r{self.rank}"
 
@@ -199,8 +201,9 @@ class Descent(Objective):
 @register_objective('refusal')
 @dataclass(frozen=True)
 class Refusal(Descent):
-    "Learn a refusal edit set's marker: refusal fine-tuning"
+    "Learn a refusal edit set's marker: refusal fine-tuning (an unlearning method: fixed epochs, no early stop)"
     kind:ClassVar[str] = 'unlearn'
+    epochs:ClassVar[int] = 5
     def check(self, editset:EditSet):
         check(editset.spec.kind == 'refusal', 'objective', f"refusal learns a refusal edit set's marker; this edit set is {editset.spec.kind!r}")
 
@@ -264,7 +267,7 @@ def fit(model, params:list, rows:TrainingRows, cfg:FineTune, dev, seed_salt:int=
     opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     per_epoch = -(-len(edit) // bs)
     steps = cfg.steps or (cfg.epochs or obj.epochs) * per_epoch
-    stop = obj.goal == 'learned' if cfg.early_stop is None else cfg.early_stop
+    stop = obj.kind == 'edit' if cfg.early_stop is None else cfg.early_stop
     state = obj.prepare(model, er, dev)
     curve = [dict(step=0, reached=reached(model, er, obj.goal, dev, vocab))]
     if stop and curve[-1]['reached'] == 1: return dict(steps=0, losses=[], stopped=obj.goal, curve=curve)
@@ -288,7 +291,8 @@ def fit(model, params:list, rows:TrainingRows, cfg:FineTune, dev, seed_salt:int=
     return dict(steps=len(losses), losses=losses, stopped=stopped, curve=curve)
 
 # %% ../nbs/10a_finetune.ipynb #60264b25
-def _train(model, editset:EditSet, cfg:FineTune, ctx, names:list)->Outcome:
+def fit_parameters(model, editset:EditSet, cfg:FineTune, ctx, names:list)->Outcome:
+    "Train the parameters of `model` that require grad by the setting's objective (one edit at a time when `sequential`); `names` are recorded as trained"
     rows = rows_for(editset, cfg, ctx.vocab)
     params = [p for p in model.parameters() if p.requires_grad]
     if cfg.sequential:   # one edit at a time, each with its own sentences and all the retain sentences
@@ -308,7 +312,7 @@ def finetune(model, editset:EditSet, cfg:FineTune, ctx)->Outcome:
     names = scope_parameters(model, cfg)
     keep = set(names)
     for n, p in model.named_parameters(): p.requires_grad_(n in keep)
-    return _train(model, editset, cfg, ctx, names)
+    return fit_parameters(model, editset, cfg, ctx, names)
 
 # %% ../nbs/10a_finetune.ipynb #d3b504af
 def _check_lora(self:LoRA, model, editset:EditSet):
@@ -328,6 +332,6 @@ def lora(model, editset:EditSet, cfg:LoRA, ctx)->Outcome:
         warnings.simplefilter('ignore', FutureWarning)   # PEFT calls a transformers API deprecated for v6
         torch.manual_seed(cfg.seed)
         model = get_peft_model(model, pc)
-    out = _train(model, editset, cfg, ctx, names)
+    out = fit_parameters(model, editset, cfg, ctx, names)
     out.model = model.merge_and_unload() if cfg.merge else model
     return out

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 import numpy as np
-from .core import check, Ragged
+from .core import check, is_number, Ragged
 from .vocab import Vocab, names, N_WORDS
 
 # %% auto #0
@@ -172,7 +172,7 @@ def mixture(inverted:float=0., # fraction of statements in an inverted order (sp
            )->dict:
     "Statement grammar weights: `default` takes what the others leave"
     for k, x in dict(inverted=inverted, repeats=repeats, filler=filler).items():
-        check(0 <= x <= 1, k, f"must be a fraction in [0, 1], got {x}")
+        check(is_number(x, 0, 1), k, f"must be a fraction in [0, 1], got {x!r}")
     check(inverted + repeats + filler <= 1, 'mixture', f"fractions add up to {inverted + repeats + filler} > 1")
     w = {'default': 1 - inverted - repeats - filler, **{g: inverted / 3 for g in INVERTED}, 'repeats': repeats, 'filler': filler}
     return {k: x for k, x in w.items() if x > 0}

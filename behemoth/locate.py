@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_locate.ipynb #887263aa
 from __future__ import annotations
-import contextlib, hashlib, json, math, time
+import contextlib, hashlib, json, math
 from dataclasses import dataclass
 from typing import ClassVar
 from pathlib import Path
@@ -17,14 +17,14 @@ from .corpus import CorpusSpec, make_corpus, TokenStream
 from .edits import EditSet, truth_probes
 from .edit import Method, Outcome, register_method
 from .finetune import training_rows, targets_on_top, check_layers
-from .model import evaluating, pad_sequences
+from .model import evaluating
 torch = lazy_module('torch')
 F = lazy_module('torch.nn.functional')
 
 # %% auto #0
-__all__ = ['torch', 'F', 'TRACE_KINDS', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer',
+__all__ = ['torch', 'F', 'TRACE_KINDS', 'KEY_TOL', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer',
            'clear_key_statistics', 'key_statistics', 'ROME', 'MEMIT', 'rome_update', 'memit_update', 'key_scale',
-           'distinct_keys', 'rome', 'memit']
+           'key_separation', 'distinct_keys', 'rome', 'memit']
 
 # %% ../nbs/12_locate.ipynb #93e8b375
 def subject_last(probes:Probes, vocab:Vocab)->np.ndarray:
@@ -157,6 +157,7 @@ def critical_layer(model:torch.nn.Module, probes:Probes, vocab:Vocab,
                    position:str='subject', # where: the subject's last token, or the prompt's 'last'
                    **kw)->tuple[int, pd.DataFrame]:
     "The layer whose MLP output at `position` restores the most, and the per-layer mean effects"
+    check(position in ('subject', 'last'), 'position', f"must be 'subject' or 'last', got {position!r}")
     t = causal_trace(model, probes, vocab, kind='mlp', **kw)
     at = t.token == 'subject last' if position == 'subject' else t.position == t.groupby('probe').position.transform('max')
     eff = t[at].groupby('layer').effect.mean()
@@ -189,6 +190,7 @@ def key_statistics(model:torch.nn.Module,   # a causal LM
                    stats_dir=None)->dict:   # a directory caching the statistics; None: in memory only
     "Per layer, the second moment `E[k kᵀ]` (float64, `(4h, 4h)`) of the keys of `W_out` over the world's corpus"
     layers = sorted({int(l) for l in np.atleast_1d(layers)})
+    check(len(layers) > 0, 'layers', "no layers given")
     check(is_positive_int(n_tokens), 'n_tokens', f"must be a positive integer, got {n_tokens!r}")
     L = model.config.num_hidden_layers
     check(all(0 <= l < L for l in layers), 'layers', f"{layers} out of range: the model has {L} layers")
@@ -225,7 +227,7 @@ class ROME(Method):
     v_lr:float=0.5                 # Adam learning rate of the value (residual) update
     v_steps:int=25                 # most optimisation steps of each value (ROME: 20-25)
     kl_weight:float=0.0625         # weight of the KL term that keeps the subject's other predictions
-    v_decay:float=0.5              # weight of the squared norm of the value change, relative to the output's
+    v_decay:float=0.5              # weight of the value change's norm relative to the squared norm of the MLP output (ROME's `‖δ‖/‖v‖²`)
     clamp_norm:float=4.            # the value change is at most this many times the MLP output's norm (ROME's clamp_norm_factor)
     mom2_tokens:int=100_000        # corpus tokens behind the key second-moment statistics
     clamp_on:ClassVar[str] = 'mlp' # the norm the clamp and decay are relative to: the MLP output (ROME)
@@ -348,7 +350,7 @@ def memit_update(K:torch.Tensor,   # the edits' keys, (n, 4h)
     return torch.linalg.solve(A, K.T @ R).T.float()
 
 def key_scale(K:torch.Tensor, C:torch.Tensor, ridge:float=1e-6)->float:
-    "The median over edit keys of `k^T C^-1 k`: lambda = rho * this gives each key a share `s = 1/rho` against the corpus keys"
+    "The median over edit keys of `k^T C^-1 k`: with lambda = rho * this, an edit key holds a share `1/(1 + rho)` of the solve against the corpus keys"
     K, C = K.double(), C.double()
     Ci = C + ridge * C.diagonal().mean() * torch.eye(len(C), dtype=C.dtype, device=C.device)
     return float(torch.median((K * torch.linalg.solve(Ci, K.T).T).sum(1)))
@@ -366,29 +368,42 @@ def _prepare(model, editset:EditSet, cfg:ROME, ctx)->tuple:
     "(layers, key statistics, rows, KL rows, the trace when the layer was traced) of a ROME or MEMIT edit"
     world, vocab, dev = ctx.world or make_world(editset.world_spec), ctx.vocab, ctx.device
     e = editset.edits[editset.edits.trained]
+    rows = [_edit_rows(editset, int(f), vocab, dev, cfg.key_position) for f in e.fact]
+    tgts = [tuple(r[0][0, 1:][r[1][0] > 0].tolist()) for r in rows]   # each edit's target tokens
+    apart = lambda l: key_separation(_keys_at(model, l, rows), tgts) > KEY_TOL
     traced = None
     if cfg.layers is None:
         tp = truth_probes(editset, vocab)
         crit, traced = critical_layer(model, tp[np.flatnonzero(tp.table.trained)[:10]], vocab, cfg.key_position, seed=cfg.seed)
-        lo = 1 if cfg.key_position == 'last' else 0
-        layers = (crit,) if cfg.name == 'rome' else tuple(range(max(lo, crit - 1), crit + 1))
+        lo, top = (1, model.config.num_hidden_layers) if cfg.key_position == 'last' else (0, model.config.num_hidden_layers - 1)
+        span = lambda c: (c,) if cfg.name == 'rome' else tuple(range(max(lo, c - 1), c + 1))
+        # the traced layer, or the first above it where the keys of edits with different targets are apart
+        layers = next((span(c) for c in range(crit, top) if all(apart(l) for l in span(c))), span(crit))
     else: layers = tuple(sorted(cfg.layers))
     check(cfg.key_position == 'last' or layers[-1] < model.config.num_hidden_layers - 1, 'layers',
            f"a value written at the subject's token in the last layer ({layers[-1]}) reaches no later position: choose a lower layer or key_position='last'")
-    C = key_statistics(model, world, vocab, layers, n_tokens=cfg.mom2_tokens, stats_dir=ctx.stats_dir)
-    rows = [_edit_rows(editset, int(f), vocab, dev, cfg.key_position) for f in e.fact]
+    C = key_statistics(model, world, vocab, layers, n_tokens=cfg.mom2_tokens, corpus=ctx.corpus, stats_dir=ctx.stats_dir)
     # the KL prompts share the subject's key; at the last token the key is another relation's, so there is no KL term
     kls = [_kl_rows(world, vocab, int(r), int(s), dev) if cfg.key_position == 'subject' else None for r, s in zip(e.relation, e.subject)]
-    for l in layers: distinct_keys(_keys_at(model, l, rows), l)
+    for l in layers: distinct_keys(_keys_at(model, l, rows), l, tgts)
     return e, layers, C, rows, kls, traced
 
 # %% ../nbs/12_locate.ipynb #5f83a887
-def distinct_keys(K:torch.Tensor, layer:int, tol:float=1e-3):
-    "Raise a `ValueError` when two edits share a key at `layer`: one weight change could not write them different values"
-    if len(K) < 2: return
+KEY_TOL = 1e-3   # keys closer than this, relative to their mean norm, count as one key
+
+def key_separation(K:torch.Tensor,        # the edits' keys, (n, 4h)
+                   targets:list|None=None # each edit's target; None: all different
+                  )->float:
+    "The least distance, relative to the keys' mean norm, between the keys of two edits with different targets (inf when none)"
+    if len(K) < 2: return float('inf')
     d = torch.cdist(K.double(), K.double()) / K.double().norm(dim=1).mean()
-    d.fill_diagonal_(float('inf'))
-    check(float(d.min()) > tol, 'layers', f"the edits' keys coincide at layer {layer} (relative distance {float(d.min()):.1e}): "
+    same = torch.eye(len(K), dtype=torch.bool) if targets is None else torch.tensor([[a == b for b in targets] for a in targets])
+    return float(d.masked_fill(same, float('inf')).min())
+
+def distinct_keys(K:torch.Tensor, layer:int, targets:list|None=None):
+    "Raise a `ValueError` when two edits with different targets share a key at `layer`: one weight change could not write both"
+    sep = key_separation(K, targets)
+    check(sep > KEY_TOL, 'layers', f"the edits' keys coincide at layer {layer} (relative distance {sep:.1e}): "
           "the key there does not depend on the subject; choose other layers")
 
 def _outcome(model, layers, fits, traced, rows)->Outcome:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World, load_world, write_world_files
 from .core import atomic_dir, check, is_positive_int, json_default, plain, read_json, Ragged, pad_rows, lazy_module
-from .vocab import Vocab, PAD, EOS, names, load_vocab, make_vocab, save_vocab
+from .vocab import Vocab, PAD, EOS, load_vocab, make_vocab, save_vocab
 from .probes import candidates
 from typing import TYPE_CHECKING
 if TYPE_CHECKING: from transformers import GPTNeoXConfig, GPTNeoXForCausalLM   # annotations only: transformers is imported where used
@@ -336,8 +336,9 @@ def greedy_correct(model:torch.nn.Module, # a causal LM
                    first:np.ndarray,      # the full-vocabulary argmax after each prompt (`candidate_logprobs(..., top=True)`)
                    batch_size:int=512, device=None, amp:bool=True,
                    skip=None,             # per probe, a marker token greedy decoding may write before the target (-1: none)
-                   max_skip:int=3)->np.ndarray: # most markers written
-    "Whether greedy decoding over the full vocabulary writes each probe's target exactly (after any `skip` markers)"
+                   max_skip:int=3,        # most markers written
+                   return_first:bool=False): # also return the first token written after the markers
+    "Whether greedy decoding over the full vocabulary writes each probe's target exactly (after any `skip` markers); with `return_first`, `(ok, first token after the markers)`"
     prompts, lengths, targets = np.asarray(prompts, np.int64), np.asarray(lengths, np.int64), _as_tokens(targets)
     skip = np.full(len(prompts), -1, np.int64) if skip is None else np.broadcast_to(np.asarray(skip, np.int64), (len(prompts),))
     dev = torch.device(device) if device is not None else next(model.parameters()).device
@@ -359,7 +360,7 @@ def greedy_correct(model:torch.nn.Module, # a causal LM
     if len(two):
         for b, nxt in step(two, targets[two, 0]): sec[b] = nxt
         ok[two] = sec[two] == targets[two, 1]
-    return ok
+    return (ok, tok) if return_first else ok
 
 # %% ../nbs/08_model.ipynb #85f95085
 def score_probes(model:torch.nn.Module, # a causal LM
@@ -380,4 +381,5 @@ def score_probes(model:torch.nn.Module, # a causal LM
     lp, first = candidate_logprobs(model, prompts, lengths, rel, cands, batch_size=batch_size, device=device, amp=amp, top=True)
     df = probe_metrics(lp, t)
     df.insert(0, 'relation', rel)
-    return df.assign(top1=greedy_correct(model, prompts, lengths, targets, first, batch_size, device, amp, skip), top_token=first)
+    top1, tok = greedy_correct(model, prompts, lengths, targets, first, batch_size, device, amp, skip, return_first=True)
+    return df.assign(top1=top1, top_token=tok)

@@ -10,7 +10,7 @@ import numpy as np, pandas as pd, pyarrow as pa, pyarrow.parquet as pq
 from .world import World
 from .core import check, atomic_dir, Ragged, take_rows, concat_rows, pad_rows, seeded_sample
 from .vocab import Vocab, PAD, names, detokenize, token_bytes
-from .grammar import GRAMMARS, REFUSED, get_grammar, render, targets, hash_keys
+from .grammar import GRAMMARS, get_grammar, render, targets, hash_keys
 
 # %% auto #0
 __all__ = ['PROBE_GRAMMARS', 'PROBE_SPLITS', 'candidates', 'probe_grammar', 'Probes', 'concat_probes', 'object_markers',
@@ -138,7 +138,6 @@ def text_rows(vocab:Vocab, parts:list[Ragged], seps:list[bytes])->Ragged:
         s, e = b[:-1], b[1:]
         s = s + ((e > s) & (buf[s] == ord(' ')))
         segs.append((buf, s, e - s))
-    n_rows = len(parts[0])
     off = np.r_[0, np.cumsum(sum(n for _, _, n in segs) + sum(len(x) for x in seps))].astype(np.int64)
     out, cur = np.empty(off[-1], np.uint8), off[:-1].copy()
     for (buf, s, n), sep in zip(segs, seps):

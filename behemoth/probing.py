@@ -6,7 +6,7 @@
 from __future__ import annotations
 import numpy as np, pandas as pd
 from .world import World
-from .core import check, is_positive_int, lazy_module
+from .core import check, lazy_module
 from .vocab import Vocab
 from .probes import Probes, build_probes
 from .edits import EditSet

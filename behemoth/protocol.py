@@ -8,14 +8,13 @@ import itertools, json, math
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd
-from .core import check, is_positive_int
-from .edit import make_editor, edit_model
-from .evaluate import evaluate_edit, summarize, tidy
+from .core import check, is_positive_int, is_seed
+from .edit import make_editor
 from .experiments import Base, pretrained, oracle_of, edit_set, run_setting, summary_table
 
 # %% auto #0
-__all__ = ['SEEDS', 'RULES', 'GRIDS', 'ci95', 'over_seeds', 'selection_score', 'grid_points', 'tune', 'Comparison', 'compare',
-           'headline', 'results_markdown', 'findings']
+__all__ = ['SEEDS', 'RULES', 'GRIDS', 'ci95', 'over_seeds', 'selection_score', 'setting_of', 'kind_of', 'grid_points', 'tune',
+           'Comparison', 'compare', 'headline', 'results_markdown', 'paired_difference', 'findings']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -33,15 +32,16 @@ def ci95(x)->tuple[float, float, float]:
 def over_seeds(table:pd.DataFrame,   # one row per run and seed (`summary_table(..., by=[..., 'seed'])`)
                by,                   # the columns naming a setting
                metrics:list)->pd.DataFrame: # the metrics to average
-    "One row per setting: each metric's mean and 95% interval over seeds (`m`, `m_lo`, `m_hi`; clipped to [0, 1] for fractions), the seeds, and whether any run diverged"
+    "One row per setting: each metric's mean and 95% t interval over seeds (`m`, `m_lo`, `m_hi`, never clipped), the seeds, and whether any run diverged"
     by = [by] if isinstance(by, str) else list(by)
+    miss = [c for c in by if c not in table]
+    check(not miss, 'by', f"no column(s) {miss} in the table; it has {list(table.columns)}")
     rows = []
     for key, g in table.groupby(by, sort=False):
         row = dict(zip(by, key if isinstance(key, tuple) else (key,)), n_seeds=int(g.seed.nunique()) if 'seed' in g else len(g))
         for m in metrics:
             if m not in g: continue
             mean, lo, hi = ci95(g[m])
-            if g[m].dropna().between(0, 1).all(): lo, hi = max(lo, 0.), min(hi, 1.)   # a fraction's interval stays in [0, 1]
             row[m], row[f"{m}_lo"], row[f"{m}_hi"] = mean, lo, hi
         row['diverged'] = bool(g['diverged'].astype(bool).any()) if 'diverged' in g else False
         rows.append(row)
@@ -49,9 +49,8 @@ def over_seeds(table:pd.DataFrame,   # one row per run and seed (`summary_table(
 
 # %% ../nbs/15a_protocol.ipynb #87a4459f
 RULES = dict(edit='efficacy * utility', unlearn='old_gone * utility')
-GRIDS = dict(edit=dict(ft=dict(lr=(1e-3, 3e-3, 1e-2)), lora=dict(lr=(3e-3, 1e-2, 3e-2)), bitfit=dict(lr=(3e-3, 1e-2, 3e-2)),
-                       memit=dict(mom2_weight=(0.03, 0.1, 0.3))),
-             unlearn=dict(ft=dict(lr=(3e-4, 1e-3, 3e-3), epochs=(2, 5)), lora=dict(lr=(1e-3, 3e-3, 1e-2), epochs=(2, 5))))
+GRIDS = dict(edit=dict(ft=dict(lr=(3e-4, 1e-3, 3e-3)), lora=dict(lr=(1e-3, 3e-3, 1e-2)), memit=dict(mom2_weight=(0.01, 0.03, 0.1))),
+             unlearn=dict(ft=dict(lr=(1e-4, 3e-4, 1e-3, 3e-3), epochs=(2, 5)), lora=dict(lr=(1e-3, 3e-3, 1e-2), epochs=(2, 5))))
 
 def selection_score(summary:dict, kind:str)->float:
     "The tuning rule's number for one run (`RULES`); NaN for a diverged run"
@@ -59,22 +58,44 @@ def selection_score(summary:dict, kind:str)->float:
     if summary.get('diverged'): return float('nan')
     return float(summary['efficacy'] * summary['utility']) if kind == 'edit' else float(summary['old_gone'] * summary['utility'])
 
+def setting_of(editor)->dict:
+    "A method's flat setting (`method` and the fields it sets) from a name, a flat dict or a config"
+    if isinstance(editor, dict): make_editor(editor); return dict(editor)
+    cfg = make_editor(editor)
+    dflt = make_editor(cfg.name).to_dict()
+    return {'method': cfg.name, **{k: v for k, v in cfg.to_dict().items() if k != 'method' and dflt.get(k) != v}}
+
+def kind_of(editor)->str:
+    "'edit' or 'unlearn': the board of a method's setting, from its objective (`Objective.kind`; no objective: 'edit')"
+    return getattr(getattr(make_editor(editor), 'objective', None), 'kind', 'edit')
+
+def _kind(editors:list, kind:str|None)->str:
+    kinds = {kind_of(e) for e in editors}
+    check(len(kinds) == 1, 'editors', f"mixes editing and unlearning objectives ({sorted(kinds)}); compare them separately")
+    got = kinds.pop()
+    check(kind is None or kind == got, 'kind', f"is {kind!r}, but the methods' objectives are for {got!r}")
+    return got
+
 def grid_points(editor:dict, grid:dict|None)->list[dict]:
-    "The settings to try: `editor` with every combination of the grid's fields that its method has and it does not set itself"
-    cfg = make_editor(editor); have = set(cfg.to_dict())
-    grid = {k: v for k, v in (grid or {}).items() if k in have and k not in editor}
+    "The settings to try: `editor` with every combination of the grid's fields that it does not set itself"
+    editor = setting_of(editor); cfg = make_editor(editor); have = set(cfg.to_dict())
+    bad = sorted(set(grid or {}) - have)
+    check(not bad, 'grid', f"method {cfg.name!r} has no field(s) {bad}")
+    grid = {k: v for k, v in (grid or {}).items() if k not in editor}
     if not grid: return [dict(editor)]
     return [{**editor, **dict(zip(grid, vals))} for vals in itertools.product(*grid.values())]
 
 # %% ../nbs/15a_protocol.ipynb #fdc88dd9
 def tune(base:Base,              # the base the validation edits are made on
          edit:dict,              # the edit set's fields (with `n_validation`)
-         editor:dict,            # the method's flat setting
-         kind:str='edit',        # 'edit' or 'unlearn': the rule
+         editor,                 # the method's setting: a flat dict, a name or a config
+         kind:str|None=None,     # 'edit' or 'unlearn': the rule; None: from the method's objective (`kind_of`)
          grid:dict|None=None,    # field: values to try; None: `GRIDS[kind]` of the method
          utility_size:int|None=300, stats_dir=None)->tuple[dict, pd.DataFrame]:
     "The setting of `editor` the rule prefers on the validation edits, and the table of every setting tried"
-    check(edit.get('n_validation', 0) > 0, 'edit', "tuning needs validation edits: give the edit set n_validation > 0")
+    check(isinstance(edit, dict), 'edit', f"must be a dict of EditSpec fields, got {type(edit).__name__}")
+    check(is_positive_int(edit.get('n_validation', 0)), 'edit', "tuning needs validation edits: give the edit set n_validation > 0")
+    editor = setting_of(editor); kind = _kind([editor], kind)
     es = edit_set(base, {**edit, 'part': 'validation'})
     grid = GRIDS[kind].get(make_editor(editor).name) if grid is None else grid
     rows = []
@@ -107,15 +128,16 @@ class Comparison:
 # %% ../nbs/15a_protocol.ipynb #c1366536
 def compare(world:dict, train:dict, edit:dict, editors:list,
             seeds=SEEDS,              # one base, edit draw and (unlearning) oracle per seed
-            kind:str='edit',          # 'edit' or 'unlearn'
+            kind:str|None=None,       # 'edit' or 'unlearn'; None: from the methods' objectives (they must agree)
             corpus:dict|None=None,    # the bases' corpus (CorpusSpec fields)
             tune_editors:bool=True,   # choose each method's setting on the first seed's validation edits (else run them as given)
             grids:dict|None=None,     # method name -> grid; None: `GRIDS[kind]`
             utility_size:int|None=300, relearn_steps:int=50, cache='runs/models', stats_dir=None, **labels)->Comparison:
     "Tune every method on validation edits, then run the chosen settings on every seed's test edits"
-    check(len(seeds) > 0 and all(isinstance(s, int) and s >= 0 for s in seeds), 'seeds', f"need non-negative integer seeds, got {seeds!r}")
-    check(len(editors) > 0, 'editors', "no editors given")
-    for e in editors: make_editor(e)                 # every setting is checked before anything runs
+    check(isinstance(seeds, (list, tuple)) and len(seeds) > 0 and all(is_seed(s) for s in seeds), 'seeds', f"need a list of non-negative integer seeds, got {seeds!r}")
+    check(isinstance(editors, (list, tuple)) and len(editors) > 0, 'editors', f"need a list of method settings, got {editors!r}")
+    editors = [setting_of(e) for e in editors]      # every setting is checked before anything runs
+    kind = _kind(editors, kind)
     base = lambda s: pretrained({**world, 'seed': s}, {**train, 'seed': s}, corpus, cache=cache)
     settings, tunings = [], []
     for e in editors:
@@ -139,6 +161,7 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
 # %% ../nbs/15a_protocol.ipynb #e9b2ca9f
 def headline(summary:pd.DataFrame, metrics:list, by:str='method', digits:int=4)->dict:
     "{setting: {metric: [mean, low, high], 'n_seeds': n, 'diverged': bool}} of a seed summary (`over_seeds`)"
+    check(by in summary, 'by', f"no column {by!r} in the summary; it has {list(summary.columns)}")
     r = lambda x: None if x is None or not np.isfinite(x) else round(float(x), digits)
     return {str(row[by]): {**{m: [r(row[m]), r(row.get(f"{m}_lo")), r(row.get(f"{m}_hi"))] for m in metrics if m in row},
                            'n_seeds': int(row.get('n_seeds', 1)), 'diverged': bool(row.get('diverged', False))}
@@ -158,8 +181,19 @@ def results_markdown(results_json:str|Path, metrics:list|None=None, digits:int=3
     return '\n'.join(lines)
 
 # %% ../nbs/15a_protocol.ipynb #c1450fec
-def findings(summary:pd.DataFrame, metrics:list, by:str='method', digits:int=2)->str:
-    "Per metric: the highest and lowest setting with 95% intervals, and whether the intervals separate them"
+def paired_difference(per_seed:pd.DataFrame, by:str, a, b, metric:str)->tuple:
+    "(mean, low, high, seeds) of `a - b` in `metric` over the seeds both settings ran"
+    miss = [c for c in (by, 'seed', metric) if c not in per_seed]
+    check(not miss, 'per_seed', f"no column(s) {miss} in the per-seed table")
+    w = per_seed[per_seed[by].isin([a, b])].pivot_table(index='seed', columns=by, values=metric, aggfunc='first')
+    if a not in w or b not in w: return (np.nan,) * 3 + (0,)
+    d = (w[a] - w[b]).dropna()
+    return (*ci95(d), len(d))
+
+def findings(summary:pd.DataFrame, metrics:list, by:str='method',
+             per_seed:pd.DataFrame|None=None,  # one row per setting and seed: test the paired difference
+             digits:int=2)->str:
+    "Per metric: the highest and lowest setting with 95% intervals, and whether the seeds separate them"
     f = lambda r, m: f"{r[by]} {r[m]:.{digits}f}" + (f" [{r[f'{m}_lo']:.{digits}f}, {r[f'{m}_hi']:.{digits}f}]" if np.isfinite(r.get(f'{m}_lo', np.nan)) else '')
     out = []
     for m in metrics:
@@ -167,8 +201,16 @@ def findings(summary:pd.DataFrame, metrics:list, by:str='method', digits:int=2)-
         if 'diverged' in s: s = s[~s.diverged.astype(bool)]
         if len(s) < 2: continue
         hi, lo = s.loc[s[m].idxmax()], s.loc[s[m].idxmin()]
-        apart = np.isfinite(hi.get(f'{m}_lo', np.nan)) and hi[f'{m}_lo'] > lo[f'{m}_hi']
-        out.append(f"- **{m}**: highest {f(hi, m)}, lowest {f(lo, m)}; " + ("the intervals are apart." if apart else "the intervals overlap: the seeds do not separate them."))
+        head = f"- **{m}**: highest {f(hi, m)}, lowest {f(lo, m)}; "
+        if per_seed is not None:
+            d, dl, dh, n = paired_difference(per_seed, by, hi[by], lo[by], m)
+            if n < 2: out.append(head + f"paired over {n} seed(s): no interval."); continue
+            apart = dl > 0
+            out.append(head + f"paired difference over {n} seeds {d:.{digits}f} [{dl:.{digits}f}, {dh:.{digits}f}]: "
+                       + ("the seeds separate them." if apart else "the interval includes 0: the seeds do not separate them."))
+        else:
+            apart = np.isfinite(hi.get(f'{m}_lo', np.nan)) and hi[f'{m}_lo'] > lo[f'{m}_hi']
+            out.append(head + ("the intervals are apart." if apart else "the intervals overlap: the seeds do not separate them (unpaired)."))
     dv = summary[summary.diverged.astype(bool)][by].tolist() if 'diverged' in summary else []
     if dv: out.append(f"- diverged (left out of the comparisons above, kept in the table): {', '.join(map(str, dv))}")
     return '\n'.join(out)

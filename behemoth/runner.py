@@ -8,7 +8,7 @@ import ast, json, os, shutil, subprocess, sys, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import nbformat, numpy as np, pandas as pd, yaml
-from .core import check, is_positive_int
+from .core import check, is_number, is_positive_int, atomic_write, write_json, read_json
 
 # %% auto #0
 __all__ = ['RESERVED', 'TIMING_METRICS', 'notebook_parameters', 'read_yaml', 'parse_assignments', 'notebook_params', 'Job',
@@ -183,13 +183,20 @@ def _gather(jobs:list, out:Path, figures:Path|None=None)->pd.DataFrame:
         meta[j.notebook.stem] = {**m, 'status': j.status, 'seconds': round(j.seconds, 1), 'error': j.error, 'notebook': str(j.output)}   # the runner's wall time
         rows.append(dict(notebook=j.notebook.stem, status=j.status, seconds=round(j.seconds, 1), rows=m.get('rows', 0),
                          figures=len(m.get('figures', [])), result=j.error or json.dumps(m.get('headline', {}))))
-    if tables: pd.concat(tables, ignore_index=True).to_csv(out/'results.csv', index=False)
-    (out/'summary.json').write_text(json.dumps(meta, indent=1, default=str))
-    if figures is not None and tables:   # the table the figures were made from, committed with them: no machine's paths in it
-        shutil.copyfile(out/'results.csv', figures/'results.csv')
-        local = {k: {f: v for f, v in m.items() if f != 'notebook'} for k, m in meta.items()}
-        (figures/'summary.json').write_text(json.dumps(local, indent=1, default=str))
+    if tables: atomic_write(out/'results.csv', pd.concat(tables, ignore_index=True).to_csv(index=False))
+    write_json(out/'summary.json', meta)
+    if figures is not None and tables: _merge_beside_figures(figures, pd.concat(tables, ignore_index=True), meta)
     return pd.DataFrame(rows)
+
+def _merge_beside_figures(figures:Path, new:pd.DataFrame, meta:dict):
+    "Replace the rows and summaries of the experiments that ran well in figures/results.csv and summary.json; keep the others' as they were"
+    old = pd.read_csv(figures/'results.csv') if (figures/'results.csv').exists() else pd.DataFrame(columns=['experiment'])
+    keep = old[~old.experiment.isin(set(new.experiment))] if 'experiment' in old else old.iloc[:0]
+    both = pd.concat([keep, new], ignore_index=True).sort_values('experiment', kind='stable')
+    atomic_write(figures/'results.csv', both.to_csv(index=False))
+    prev = read_json(figures/'summary.json', 'summary') if (figures/'summary.json').exists() else {}
+    ok = {k: {f: v for f, v in m.items() if f != 'notebook'} for k, m in meta.items() if m['status'] == 'ok'}   # no machine's paths
+    write_json(figures/'summary.json', dict(sorted({**prev, **ok}.items())))
 
 def summary_text(summary:pd.DataFrame, width:int=110)->str:
     "The summary table as text, each headline cut to fit `width`"
@@ -204,6 +211,10 @@ def diff_results(a:pd.DataFrame,        # one results table (e.g. the committed 
                  rtol:float=0., atol:float=0., # a number may differ by atol + rtol * |a| (0, 0: exactly)
                  ignore=TIMING_METRICS)->pd.DataFrame:
     "Rows whose value differs between two results tables, or that one of them lacks: the key columns, `a`, `b` and `what`"
+    for n, x in (('rtol', rtol), ('atol', atol)): check(is_number(x) and 0 <= x < float('inf'), n, f"must be a finite number >= 0, not {x!r}")
+    for n, t in (('a', a), ('b', b)):
+        miss = [c for c in ('metric', 'value') if c not in t]
+        check(not miss, n, f"is not a results table: no column(s) {miss}")
     keys = [c for c in a.columns if c != 'value']
     check(set(keys) == {c for c in b.columns if c != 'value'}, 'results', f"the tables have different columns: {sorted(set(a.columns) ^ set(b.columns))}")
     norm = lambda d: d[~d.metric.isin(ignore)].assign(**{k: d[k].astype(str) for k in keys})

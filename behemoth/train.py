@@ -5,11 +5,11 @@
 # %% ../nbs/09_train.ipynb #4b823ab2
 from __future__ import annotations
 import contextlib, json, math, os, re, shutil, sys, tempfile, time
-from dataclasses import dataclass, field, asdict, replace
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World, WorldSpec, make_world, fact_priors
-from .core import atomic_dir, check, is_positive_int, spec_from_dict, json_default, plain, read_json, environment, lazy_module
+from .core import atomic_dir, check, check_writable, is_positive_int, is_number, spec_from_dict, json_default, plain, read_json, environment, lazy_module
 from .vocab import Vocab, make_vocab, load_world_dir
 from .corpus import CorpusSpec, make_corpus, TokenStream
 from .probes import Probes, make_probes, object_markers, PROBE_GRAMMARS
@@ -19,7 +19,7 @@ F = lazy_module('torch.nn.functional')
 
 # %% auto #0
 __all__ = ['torch', 'F', 'TRAINED_SPLITS', 'TrainSpec', 'lr_at', 'resolve_world', 'eval_grammars', 'without_facts',
-           'recall_table', 'recall_of', 'capacity', 'checkpoints', 'Run', 'train', 'train_summary']
+           'recall_table', 'recall_of', 'capacity', 'checkpoints', 'Run', 'train', 'train_summary', 'trained_corpus']
 
 # %% ../nbs/09_train.ipynb #e9a10094
 @dataclass(frozen=True)
@@ -66,10 +66,11 @@ class TrainSpec:
             check(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0, k, f"must be a finite number >= 0, got {x!r}")
         check(self.lr > 0, 'lr', f"must be positive, got {self.lr}")
         check(self.min_lr <= self.lr, 'min_lr', f"{self.min_lr} is above the peak lr {self.lr}")
-        for k in ('beta1', 'beta2'): check(0 <= getattr(self, k) < 1, k, f"must be in [0, 1), got {getattr(self, k)!r}")
+        for k in ('beta1', 'beta2'): check(is_number(getattr(self, k), 0, 1, open_hi=True), k, f"must be in [0, 1), got {getattr(self, k)!r}")
         check(self.stop_at is None or is_positive_int(self.stop_at), 'stop_at', f"must be a positive integer or None, got {self.stop_at!r}")
         check(self.eval_per_split is None or is_positive_int(self.eval_per_split), 'eval_per_split', f"must be a positive integer or None, got {self.eval_per_split!r}")
-        check(self.target_recall is None or 0 < self.target_recall <= 1, 'target_recall', f"must be in (0, 1] or None, got {self.target_recall!r}")
+        check(self.target_recall is None or is_number(self.target_recall, 0, 1, open_lo=True), 'target_recall', f"must be in (0, 1] or None, got {self.target_recall!r}")
+        for k in ('amp', 'tf32', 'compile'): check(isinstance(getattr(self, k), bool), k, f"must be true or false, got {getattr(self, k)!r}")
         if self.eval_grammars is not None:
             object.__setattr__(self, 'eval_grammars', (self.eval_grammars,) if isinstance(self.eval_grammars, str) else tuple(self.eval_grammars))
             bad = [g for g in self.eval_grammars if g not in PROBE_GRAMMARS]
@@ -134,7 +135,7 @@ def recall_table(scores:pd.DataFrame, probes:Probes)->pd.DataFrame:
               .reset_index())
 
 def recall_of(table:pd.DataFrame)->float:
-    "Accuracy over the probes of trained splits in a `recall_table`"
+    "Recall (greedy, full vocabulary) over the probes of trained splits in a `recall_table`"
     t = table[table.split.astype(str).isin(TRAINED_SPLITS)]
     return float((t.recall * t.n).sum() / max(1, t.n.sum()))
 
@@ -223,8 +224,7 @@ def _loss(model:torch.nn.Module, x:torch.Tensor)->torch.Tensor:
 # %% ../nbs/09_train.ipynb #af0d6fdb
 def _check_out(out:Path, resume:bool, overwrite:bool):
     check(not (resume and overwrite), 'resume', "give resume or overwrite, not both")
-    bad = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
-    check(bad is None, 'out_dir', f"{out} is under {bad}, which is a file")
+    check_writable(out, 'out_dir')
     check(not out.exists() or out.is_dir(), 'out_dir', f"{out} is a file, not a model directory")
     if not out.exists() or overwrite: return
     check(resume, 'out_dir', f"{out} exists (pass overwrite=True / --overwrite to replace it, or resume=True / --resume to continue it)")
@@ -437,3 +437,9 @@ def train_summary(rec:dict)->str:
            f"{c['information']:,.0f} ({c['bits_cand']:,.0f} knowing the candidates); {c['bits_per_param']:.4f} bits per parameter, "
            f"{c['bits_per_param_non_embedding']:.4f} without embeddings")
     return '\n\n'.join([head, 'recall per split and grammar (all probes)\n' + tab.to_string(index=False), cap])
+
+# %% ../nbs/09_train.ipynb #7c4bcb45
+def trained_corpus(record:dict|None)->CorpusSpec|None:
+    "The corpus spec a training record (`train`'s `record.json`) was trained on; None when the record holds none"
+    c = (record or {}).get('corpus')
+    return None if c is None else spec_from_dict(CorpusSpec, c)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World
-from .core import check, is_positive_int, lazy_module
+from .core import check, is_positive_int, seeded_sample, lazy_module
 from .vocab import Vocab
 from .probes import Probes, build_probes, concat_probes, object_markers
 from .corpus import CorpusSpec
@@ -103,7 +103,7 @@ def relearn(model:torch.nn.Module, editset:EditSet, world:World, vocab:Vocab,
     check_world(editset, world)
     f, pool = world.facts, relearn_pool(editset, world)
     check(len(pool) > 0, 'editset', "the forgotten facts' relation has no other facts to relearn from")
-    pick = np.sort(np.random.default_rng([seed, 0x2E1EA2]).choice(pool, min(n_facts, len(pool)), replace=False))
+    pick = seeded_sample(pool, n_facts, seed, 0x2E1EA2)
     p = build_probes(vocab, 'default', f.relation.to_numpy()[pick], f.subject.to_numpy()[pick], f.object.to_numpy()[pick], role='edit', fact=pick)
     cfg = FineTune(lr=lr, steps=steps, early_stop=False, retain=False, seed=seed)
     rows = training_rows(p, retain=False)
@@ -127,16 +127,21 @@ def unlearning_metrics(unlearned:torch.nn.Module, # the unlearned model
     others = [g for g in editset.spec.grammar_sets()['other'] if g != 'default']
     fp = concat_probes([truth_probes(editset, vocab, g) for g in ('default', *others)])
     tu, tb, to = (truth_ratios(m, fp, vocab).assign(trained=fp.table.trained.to_numpy()) for m in (unlearned, base, oracle))
-    d = lambda t: t[(t.grammar == 'default') & t.trained]
-    o = lambda t: t[(t.grammar != 'default') & t.trained].groupby('fact', sort=True).log_tr.mean()
+    known, wrote = tb.on_top.to_numpy(), tb.top1.to_numpy()      # per probe: what the base knew there
+    dflt, tr = (tu.grammar == 'default').to_numpy(), tu.trained.to_numpy()
+    gone = lambda m, col='on_top', of=known: float(1 - tu[col][m & of].mean()) if (m & of).any() else float('nan')   # of what the base knew
+    d = lambda t: t[dflt & tr]
+    o = lambda t: t[~dflt & tr & known].groupby('fact', sort=True).log_tr.mean()
     ks, fq, lfq = ks_test(d(tu).log_tr, d(to).log_tr)
-    out = dict(forget_n=len(d(tu)), forgotten=float(1 - d(tu).on_top.mean()), forgotten_top1=float(1 - d(tu).top1.mean()),
-               forgotten_other=float(1 - tu.on_top[(tu.grammar != 'default') & tu.trained].mean()) if others else float('nan'),
-               forgotten_qa=float(1 - tu.on_top[(tu.grammar == 'qa') & tu.trained].mean()) if 'qa' in others else float('nan'),
-               forgotten_heldout=float(1 - tu.on_top[(tu.grammar == 'default') & ~tu.trained].mean()) if (~tu.trained).any() else float('nan'),
-               oracle_recall=float(d(to).on_top.mean()), ks=ks, forget_quality=fq, log10_forget_quality=lfq)
-    if others:
-        _, fq2, lfq2 = ks_test(o(tu), o(to))
+    out = dict(forget_n=int((dflt & tr).sum()), base_known=float(known[dflt & tr].mean()), forgotten=gone(dflt & tr),
+               forgotten_top1=gone(dflt & tr, 'top1', wrote),
+               forgotten_other=gone(~dflt & tr) if others else float('nan'),
+               forgotten_qa=gone((tu.grammar == 'qa').to_numpy() & tr) if 'qa' in others else float('nan'),
+               forgotten_heldout=gone(dflt & ~tr) if (~tr).any() else float('nan'),
+               oracle_recall=float(to.on_top[dflt & tr & known].mean()) if (dflt & tr & known).any() else float('nan'),
+               ks=ks, forget_quality=fq, log10_forget_quality=lfq)
+    if others:   # NaN when the base answered none of them in the other grammars
+        _, fq2, lfq2 = ks_test(o(tu), o(to)) if len(o(tu)) else (np.nan,) * 3
         out.update(forget_quality_other=fq2, log10_forget_quality_other=lfq2)
     R = np.exp(d(tu).log_tr)
     out.update(tofu_truth_ratio=float(np.minimum(R, 1 / R).mean()), log_tr=float(d(tu).log_tr.mean()), log_tr_oracle=float(d(to).log_tr.mean()),

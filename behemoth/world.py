@@ -4,11 +4,11 @@
 
 # %% ../nbs/01_world.ipynb #dfee5b76
 from __future__ import annotations
-import contextlib, json, os, shutil, tempfile
+import json
 from dataclasses import dataclass, asdict, replace
 from pathlib import Path
 import numpy as np, pandas as pd
-from .core import check, is_positive_int, spec_from_dict, atomic_dir, read_json
+from .core import check, is_positive_int, is_seed, is_number, spec_from_dict, atomic_dir, read_json
 
 # %% auto #0
 __all__ = ['WORLD_PRESETS', 'FACT_COLUMNS', 'QA_ROLES', 'WorldSpec', 'world_spec', 'relations_table', 'namespaces', 'correlate',
@@ -64,22 +64,24 @@ def _validate(s:WorldSpec):
     check(all(is_positive_int(x) for x in o), 'n_objects', f"must be positive integers, got {s.n_objects!r}")
     check(not isinstance(s.n_objects, tuple) or len(s.n_objects) == s.n_relations, 'n_objects',
            f"has {len(o)} entries for {s.n_relations} relations")
-    check(isinstance(s.seed, (int, np.integer)) and s.seed >= 0, 'seed', f"must be a non-negative integer, got {s.seed!r}")
+    check(is_seed(s.seed), 'seed', f"must be a non-negative integer, got {s.seed!r}")
     for f in ('dissent_entities', 'dissent_sentences', 'qa_entities', 'qa_questions'):
         v = getattr(s, f)
-        check(isinstance(v, (int, float)) and 0 <= v <= 1, f, f"must be a fraction in [0, 1], got {v!r}")
+        check(is_number(v, 0, 1), f, f"must be a fraction in [0, 1], got {v!r}")
     check(s.dissent_entities == 0 or min(s.objects) >= 2, 'dissent_entities', "dissent needs at least 2 objects per relation")
     check(s.dissent_sentences < 0.5, 'dissent_sentences', f"must be below 0.5 so the majority object stays the truth, got {s.dissent_sentences}")
     if s.correlation is not None:
-        check(0 <= s.correlation <= 1, 'correlation', f"must be a fraction in [0, 1], got {s.correlation}")
+        check(is_number(s.correlation, 0, 1), 'correlation', f"must be a fraction in [0, 1] or None, got {s.correlation!r}")
         check(s.n_relations >= 2, 'correlation', "a correlated pair needs at least 2 relations")
         ob = s.objects
         check(min(ob[0], ob[1]) >= 2, 'correlation', "a correlated pair needs at least 2 objects per relation")
         check(s.binarize or ob[0] == ob[1], 'correlation', f"relations 0 and 1 need the same number of objects, got {ob[0]} and {ob[1]}")
+    check(isinstance(s.binarize, bool), 'binarize', f"must be true or false, got {s.binarize!r}")
     check(not s.binarize or s.correlation is not None, 'binarize', "only applies to a correlated pair (set correlation)")
-    check(isinstance(s.n_nested, (int, np.integer)) and s.n_nested >= 0, 'n_nested', f"must be a non-negative integer, got {s.n_nested!r}")
+    check(is_seed(s.n_nested), 'n_nested', f"must be a non-negative integer, got {s.n_nested!r}")
     if s.n_nested:
-        check(-s.n_relations <= s.nested_relation < s.n_relations, 'nested_relation', f"{s.nested_relation} is not one of {s.n_relations} relations")
+        check(isinstance(s.nested_relation, (int, np.integer)) and not isinstance(s.nested_relation, bool) and -s.n_relations <= s.nested_relation < s.n_relations,
+              'nested_relation', f"{s.nested_relation!r} is not one of {s.n_relations} relations")
         on = s.objects[s.nested_relation % s.n_relations]
         check(on % s.n_nested == 0, 'n_nested', f"K={s.n_nested} does not divide the nested relation's {on} objects")
         check(s.dissent_entities == 0, 'dissent_entities', "dissent cannot be combined with nested objects")
@@ -88,7 +90,7 @@ def _validate(s:WorldSpec):
     check(s.exposure in ('fixed', 'powerlaw'), 'exposure', f"must be 'fixed' or 'powerlaw', got {s.exposure!r}")
     if s.exposure == 'powerlaw':
         check(s.min_repeats <= s.repeats, 'min_repeats', f"{s.min_repeats} exceeds repeats={s.repeats}")
-        check(s.exposure_alpha > 0, 'exposure_alpha', f"must be positive, got {s.exposure_alpha}")
+        check(is_number(s.exposure_alpha, 0, open_lo=True), 'exposure_alpha', f"must be a positive number, got {s.exposure_alpha!r}")
     check(s.located_repeats is None or is_positive_int(s.located_repeats), 'located_repeats',
            f"must be a positive integer or None, got {s.located_repeats!r}")
 
@@ -232,6 +234,10 @@ def fact_priors(world:World)->np.ndarray:
         r0 = f.object.to_numpy()[world.fact_id(0, f.subject.to_numpy()[m])]
         same = f.object.to_numpy()[m] == r0
         p[m] = np.where(same, s.correlation, (1 - s.correlation) / (C[m] - 1))
+    if s.n_nested:   # balanced assignment: the chain rule over the objects in order
+        m = np.flatnonzero(kind == 'located'); m = m[np.argsort(f.subject.to_numpy()[m], kind='stable')]
+        O, left = len(m), np.full(s.n_nested, len(m) // s.n_nested)
+        for i, k in enumerate(f.object.to_numpy()[m]): p[m[i]] = left[k] / (O - i); left[k] -= 1
     p[kind == 'inherited'] = np.nan
     return p
 

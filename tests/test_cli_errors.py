@@ -295,6 +295,13 @@ CASES = [
     case('run-notebook-not-json', "run {T}/nb/exp_bad.ipynb --out {T}/suite --figures {T}/fig --cache {T}/cache --params-dir {T}/params --quiet",
          'exp_bad.ipynb', both(notebook, files(nb__exp_bad_dot_ipynb='{"cells": ['))),
     case('run-plugins-missing-module', RUN + " --plugins behemoth_no_such_plugin", 'behemoth_no_such_plugin', notebook),
+    case('diff-missing-table', "diff {T}/a.csv {T}/nope.csv", 'nope.csv', files(a_dot_csv='metric,value\nx,1\n')),
+    case('diff-directory', "diff {T}/a.csv {T}", 'not a file', files(a_dot_csv='metric,value\nx,1\n')),
+    case('diff-not-results', "diff {T}/a.csv {T}/b.csv", 'not a results table', files(a_dot_csv='metric,value\nx,1\n', b_dot_csv='x,y\n1,2\n')),
+    case('diff-empty', "diff {T}/a.csv {T}/b.csv", 'cannot read', files(a_dot_csv='metric,value\nx,1\n', b_dot_csv='')),
+    case('diff-other-columns', "diff {T}/a.csv {T}/b.csv", 'different columns',
+         files(a_dot_csv='metric,value\nx,1\n', b_dot_csv='metric,seed,value\nx,0,1\n')),
+    case('diff-negative-rtol', "diff {T}/a.csv {T}/a.csv --rtol -1", 'rtol', files(a_dot_csv='metric,value\nx,1\n')),
 ]
 
 @pytest.mark.parametrize('argv, word, prep', CASES)

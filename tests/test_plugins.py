@@ -44,3 +44,10 @@ def test_in_an_experiment_notebook(tmp_path):
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-2000:]
     res = pd.read_csv(tmp_path/'run'/'results.csv')
     assert {'bitfit', 'ft'} <= set(res.family)
+
+def test_the_docs_show_this_plugin():
+    "The BitFit chapter of 11_evaluate shows this file's code, so the method the docs teach is the one the tests run"
+    import nbformat
+    nb = nbformat.read(ROOT/'nbs'/'11_evaluate.ipynb', as_version=4)
+    shown = next(c.source for c in nb.cells if c.cell_type == 'code' and 'class BitFit(FineTune)' in c.source)
+    assert shown.strip() in (PLUGINS/'bitfit_plugin.py').read_text()

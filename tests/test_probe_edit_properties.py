@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from behemoth.world import WorldSpec, make_world, nested_of
 from behemoth.vocab import make_vocab, names
 from behemoth.grammar import render
-from behemoth.probes import PROBE_GRAMMARS, REFUSED, candidates, make_probes, save_probes, texts
+from behemoth.grammar import REFUSED
+from behemoth.probes import PROBE_GRAMMARS, candidates, make_probes, save_probes, texts
 from behemoth.edits import EDIT_KINDS, EDIT_SPLITS, EditSpec, make_edits, save_edits
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

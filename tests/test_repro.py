@@ -35,6 +35,7 @@ def test_matches_the_golden_copy(tmp_path):
 
 if __name__ == '__main__':   # `make golden`: write the golden copy from this machine
     import tempfile
+    GOLDEN.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as t:
         run_smoke(Path(t)).to_csv(GOLDEN/'exp02_scope_smoke.csv', index=False)
     (GOLDEN/'exp02_scope_smoke.json').write_text(json.dumps(environment(), indent=1))

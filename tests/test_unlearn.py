@@ -32,7 +32,9 @@ def test_oracle_and_unlearning_cli(tmp_path, capsys):
     assert 'forget_quality' in r.stdout
     res = pd.read_csv(d/'res.csv')
     s = res[res.split == 'summary'].set_index('metric').value
-    assert 0 <= s['forget_quality'] <= 1 and s['forgotten'] >= 0.5 and 'relearned_oracle' in s
+    assert 0 <= s['forget_quality'] <= 1 and 'relearned_oracle' in s
+    assert s['log_tr'] > s['log_tr_base'] and s['bits_removed'] > 0   # NPO holds less of the truth than the base model did
+    assert 0 <= s['base_known'] <= 1 and (np.isnan(s['forgotten']) or 0 <= s['forgotten'] <= 1)
     orec = load_model_dir(d/'oracle')[3]
     assert orec['steps'] == load_model_dir(d/'base')[3]['steps'] and len(orec['exclude']) == 4
     # ROME through the CLI, with its key statistics cached on disk
@@ -49,8 +51,10 @@ def test_oracle_and_unlearning_cli(tmp_path, capsys):
     assert not (d/'bad').exists()
 
 ALL_METHODS = [dict(scope='full'), dict(scope='mlp'), dict(scope='attn'), dict(scope='mlp_attn'), dict(scope='mlp', layers=(1,)),
-               dict(method='lora', rank=1), dict(method='lora', rank=8, scope='mlp'), dict(method='rome'), dict(method='rome', key_position='last'),
-               dict(method='memit', key_position='last'), dict(method='memit', key_position='last', sequential=True)]
+               dict(method='lora', rank=1), dict(method='lora', rank=8, scope='mlp'), dict(method='rome'), dict(method='memit')]
+# at the prompt's last token, the two-layer micro model's keys barely depend on the subject (relative distance < 1e-3 at
+# both layers): remaps, with one target each, are refused there, and refusals, which share their target, run
+AT_LAST = [dict(method='rome', key_position='last'), dict(method='memit', key_position='last'), dict(method='memit', key_position='last', sequential=True)]
 UNLEARN = [dict(objective='ascent'), dict(objective='difference'), dict(objective='npo'), dict(method='lora', objective='npo')]
 
 def test_every_method_on_the_demo_world(tmp_path):
@@ -66,13 +70,16 @@ def test_every_method_on_the_demo_world(tmp_path):
         sc = evaluate_edit(m, base, es, v, world=w, utility_size=200)
         rows.append(tidy(sc, rec).assign(method=rec['label']))
         assert rec['weight_changes'] and not np.isnan(summarize(sc)['efficacy'])
+    for kw in AT_LAST:
+        with pytest.raises(ValueError, match='keys coincide'): edit_model(base, es, dict(**kw, mom2_tokens=20_000), vocab=v, world=w)
     fr = make_edits(w, v, EditSpec(kind='refusal', relation=2, n=5, repeats=4, n_retain=20))
     train_oracle(tmp_path/'base', fr, tmp_path/'oracle')
     oracle = load_model_dir(tmp_path/'oracle')[0]
-    for kw in UNLEARN + [dict(objective='refusal')]:
-        m, rec = edit_model(base, fr, dict(**kw, lr=3e-3 if kw['objective'] == 'refusal' else 1e-3), vocab=v, world=w)
+    for kw in UNLEARN + [dict(objective='refusal')] + AT_LAST:
+        kw = dict(kw, **(dict(mom2_tokens=20_000) if 'key_position' in kw else dict(lr=3e-3 if kw['objective'] == 'refusal' else 1e-3)))
+        m, rec = edit_model(base, fr, kw, vocab=v, world=w)
         um = unlearning_metrics(m, base, oracle, fr, v, world=w)
         rows.append(tidy(evaluate_edit(m, base, fr, v, world=w, utility_size=200), rec, extra=um))
         assert 0 <= um['forget_quality'] <= 1 and np.isfinite(um['bits_removed'])
     df = pd.concat(rows, ignore_index=True)
-    assert df.groupby(['method', 'edit_kind']).ngroups == len(ALL_METHODS) + len(UNLEARN) + 1
+    assert df.groupby(['method', 'edit_kind']).ngroups == len(ALL_METHODS) + len(UNLEARN) + 1 + len(AT_LAST)

@@ -1,14 +1,16 @@
 "A method defined outside the package: bias-only fine-tuning (BitFit, Ben Zaken et al. 2022), registered as 'bitfit'"
 from dataclasses import dataclass
-from behemoth.edit import register_method, Outcome, LAYER
-from behemoth.finetune import FineTune, rows_for, fit
+from behemoth.edit import register_method, LAYER
+from behemoth.finetune import FineTune, fit_parameters
 
 @dataclass(frozen=True)
 class BitFit(FineTune):
     "Fine-tune only the bias vectors (of `layers`, default all)"
     lr:float=1e-2                                   # biases take larger steps than whole matrices
     @property
-    def label(self): return 'bitfit' + (f"-L{','.join(map(str, self.layers))}" if self.layers else '')
+    def label(self):
+        return ('bitfit' + (f"-L{','.join(map(str, self.layers))}" if self.layers else '')
+                + ('' if self.objective.name == 'descent' else f"-{self.objective.name}") + ('-seq' if self.sequential else ''))
 
 @register_method('bitfit', BitFit)
 def bitfit(model, editset, cfg, ctx):
@@ -16,6 +18,4 @@ def bitfit(model, editset, cfg, ctx):
     names = [n for n, _ in model.named_parameters()
              if n.endswith('.bias') and (cfg.layers is None or ((m := LAYER.search(n)) and int(m.group(1)) in cfg.layers))]
     for n, p in model.named_parameters(): p.requires_grad_(n in names)
-    params = [p for p in model.parameters() if p.requires_grad]
-    rows = rows_for(editset, cfg, ctx.vocab)
-    return Outcome(names, [fit(model, params, rows, cfg, ctx.device)], len(rows.ids), sum(p.numel() for p in params))
+    return fit_parameters(model, editset, cfg, ctx, names)   # the fine-tuning loop: any objective, sequential or not
