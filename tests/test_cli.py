@@ -13,6 +13,20 @@ def test_help_everywhere(capsys):
         out = capsys.readouterr().out
         assert e.value.code == 0, args
         assert ('usage: behemoth ' + ' '.join(args)).strip() in out and (args or 'COMMAND' in out)
+        assert '--return' not in out and 'inspect._empty' not in out, args   # docments' return entry is no flag
+
+def test_method_help_has_no_return_entry(capsys):
+    "`behemoth edit --method NAME --help` lists the method's own fields, and never docments' return entry"
+    from behemoth.cli import main
+    from behemoth.edit import METHODS, load_plugins, make_editor
+    load_plugins()
+    for name in METHODS:
+        with pytest.raises(SystemExit) as e: main(['edit', 'm', 'e', '--method', name, '--help'])
+        out = capsys.readouterr().out
+        assert e.value.code == 0, name
+        own = [f for f in make_editor(name).to_dict() if f != 'method']
+        assert all('--' + f.replace('_', '-') in out for f in own), (name, own)
+        assert '--return' not in out and 'inspect._empty' not in out, name
 
 @pytest.mark.parametrize('args, field', [
     (['world', '--preset', 'micro', '--n-subjects', '0'], 'n_subjects'),
