@@ -439,27 +439,26 @@ COMMANDS['run'] = (cmd_run, _add_run)
 def cmd_diff(args):
     "Compare two results tables row by row and list every number that differs (exit status 1 when any does)"
     import pandas as pd
-    from behemoth.runner import diff_results
+    from behemoth.runner import diff_results, TIMING_METRICS
+    ignore = list(TIMING_METRICS)
     for f in (args.a, args.b):
         if not Path(f).is_file(): raise UserError(f"results: {f} does not exist" if not Path(f).exists() else f"results: {f} is not a file")
     try: a, b = pd.read_csv(args.a), pd.read_csv(args.b)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e: raise UserError(f"results: cannot read ({type(e).__name__})") from None
     for f, t in ((args.a, a), (args.b, b)):
         if not {'metric', 'value'} <= set(t.columns): raise UserError(f"results: {f} is not a results table (no metric and value columns)")
-    d = diff_results(a, b, rtol=args.rtol, atol=args.atol)
-    n = len(a[~a.metric.isin(args.ignore)]) if args.ignore else len(a)
+    d = diff_results(a, b, rtol=args.rtol, atol=args.atol, ignore=ignore)
+    n = len(a[~a.metric.isin(ignore)])
     if len(d): print(d.head(args.show).to_string(index=False, max_colwidth=40))
     print(f"{len(d)} of {n} numbers differ" + (f" (showing {min(len(d), args.show)})" if len(d) > args.show else '') +
           f" between {args.a} and {args.b} (rtol {args.rtol}, atol {args.atol}; timings ignored)")
     return 1 if len(d) else 0
 
-def _add_diff(p, argv):
-    from behemoth.runner import TIMING_METRICS
+def _add_diff(p, argv):   # the runner (pandas, papermill's reader) is imported only when the command runs
     p.add_argument('a', help="a results table (e.g. figures/results.csv)"); p.add_argument('b', help="another (e.g. runs/repro/results.csv)")
     p.add_argument('--rtol', type=float, default=0., help="relative tolerance (default: 0, exact)")
     p.add_argument('--atol', type=float, default=0., help="absolute tolerance (default: 0, exact)")
     p.add_argument('--show', type=int, default=40, help="differing rows printed")
-    p.set_defaults(ignore=list(TIMING_METRICS))
 COMMANDS['diff'] = (cmd_diff, _add_diff)
 
 # %% ../nbs/18_cli.ipynb #644aaaa5

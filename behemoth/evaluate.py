@@ -57,18 +57,21 @@ def score_edit(model:torch.nn.Module, # a (possibly edited) model
     skip = object_markers(probes, vocab)
     greedy = lambda obj, **kw: greedy_correct(model, ids, lens, targets('default', vocab, rel, obj), first, batch_size, dev, skip=skip, **kw)
     refuse = exp == REFUSED
-    pm = probe_metrics(lp, np.where(refuse, 0, exp))                    # rank and renormalised p of the expected object
+    tgt = np.where(refuse, 0, exp)
+    fin = np.isfinite(lp[np.arange(len(t)), tgt])                        # a diverged model's NaN scores are NaN metrics, not an error
+    pm = probe_metrics(lp[fin], tgt[fin])                                # rank and renormalised p of the expected object
+    rank, p_full = np.full(len(t), np.nan), np.full(len(t), np.nan)
+    rank[fin], p_full[fin] = pm['rank'].to_numpy(np.float64), pm.p_full.to_numpy(np.float64)
     cand = lp - np.logaddexp.reduce(lp, 1, keepdims=True)                # log-probabilities renormalised among the candidates
     p_of = lambda obj: np.where(obj >= 0, np.exp(cand[np.arange(len(t)), np.maximum(obj, 0)]), np.nan)   # NaN for the refusal marker
-    p_full = pm.p_full.to_numpy(np.float64)
     if refuse.any(): p_full[refuse] = np.exp(_marker_logp(model, ids[refuse], lens[refuse], vocab.word('<refuse>'), batch_size, dev))
     correct, tok = greedy(exp, return_first=True)                      # `tok`: what greedy decoding writes first, after any object marker
-    pred, firsts = lp.argmax(1), _first_tokens(vocab)
+    pred, firsts = np.where(np.isnan(lp).any(1), -1, lp.argmax(1)), _first_tokens(vocab)   # -1: no prediction from NaN scores
     out = dict(correct=correct, old_top1=greedy(old), propagated_top1=greedy(prop), top_token=tok,
                top_is_object=np.array([f in firsts[x] for f, x in zip(tok, rel)], bool),
                pred=pred, correct_cand=~refuse & (pred == exp), old_top=pred == old, propagated_top=pred == prop,
                p=p_of(exp), p_old=p_of(old), p_propagated=p_of(prop),
-               p_full=p_full, rank=np.where(refuse, np.nan, pm['rank'].to_numpy(np.float64)))
+               p_full=p_full, rank=np.where(refuse, np.nan, rank))
     return pd.concat([t.reindex(columns=SCORE_COLUMNS[:8]), pd.DataFrame(out)], axis=1)[SCORE_COLUMNS]
 
 # %% ../nbs/11_evaluate.ipynb #10ef1483

@@ -88,10 +88,10 @@ def code_version()->str:
 def _ready(d:Path)->bool: return (d/'record.json').exists() and (d/'model.safetensors').exists()
 
 def _load(d:Path)->Base:
-    "A cached base, on the device its training spec names ('auto': CUDA when there is one), so its edits run there too"
+    "A cached base, on the device its training spec names ('auto' or 'cuda': CUDA when there is one), so its edits run there too"
     model, world, vocab, rec = load_model_dir(d)
     want = (rec.get('train') or {}).get('device', 'auto')
-    dev = ('cuda' if torch.cuda.is_available() else 'cpu') if want == 'auto' else want
+    dev = want if want not in ('auto', 'cuda') else 'cuda' if torch.cuda.is_available() else 'cpu'   # a base trained on a GPU loads on a CPU-only machine
     return Base(model.to(dev), world, vocab, rec, d)
 
 # %% ../nbs/15_experiments.ipynb #0e34f5e6
@@ -172,7 +172,7 @@ def editors_with(editors:list, **defaults)->list[dict]:
 
 def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
     "LoRA editors at every rank on every scope"
-    check(isinstance(ranks, (list, tuple)) and len(ranks) and all(is_positive_int(r) for r in ranks), 'ranks', f"must be a list of positive integers, got {ranks!r}")
+    check(isinstance(ranks, (list, tuple, range)) and len(ranks) and all(is_positive_int(r) for r in ranks), 'ranks', f"must be a list of positive integers, got {ranks!r}")
     return [dict(method='lora', rank=int(r), scope=s, **kw) for s in scopes for r in ranks]
 
 # %% ../nbs/15_experiments.ipynb #79432646
@@ -232,7 +232,7 @@ def exposure_table(curve:pd.DataFrame)->pd.DataFrame:
 def capacity_sweep(world=None, sizes=(100, 200), spec=None, corpus=None, cache:str|Path='runs/models')->pd.DataFrame:
     "Facts and bits stored by the same model trained on worlds of `sizes` subjects (all else as `world`)"
     w = as_spec(WorldSpec, world)
-    check(isinstance(sizes, (list, tuple)) and len(sizes) and all(is_positive_int(s) for s in sizes), 'sizes', f"must be a list of positive subject counts, got {sizes!r}")
+    check(isinstance(sizes, (list, tuple, range)) and len(sizes) and all(is_positive_int(s) for s in sizes), 'sizes', f"must be a list of positive subject counts, got {sizes!r}")
     rows = []
     for n in sizes:
         b = pretrained(replace(w, n_subjects=int(n)), spec, corpus, cache=cache)

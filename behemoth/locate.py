@@ -398,6 +398,7 @@ def key_separation(K:torch.Tensor,        # the edits' keys, (n, 4h)
     if len(K) < 2: return float('inf')
     d = torch.cdist(K.double(), K.double()) / K.double().norm(dim=1).mean()
     same = torch.eye(len(K), dtype=torch.bool) if targets is None else torch.tensor([[a == b for b in targets] for a in targets])
+    same = same.to(d.device)                                    # the keys may be on a GPU
     return float(d.masked_fill(same, float('inf')).min())
 
 def distinct_keys(K:torch.Tensor, layer:int, targets:list|None=None):

@@ -65,14 +65,14 @@ def setting_of(editor)->dict:
     dflt = make_editor(cfg.name).to_dict()
     return {'method': cfg.name, **{k: v for k, v in cfg.to_dict().items() if k != 'method' and dflt.get(k) != v}}
 
-def kind_of(editor)->str:
-    "'edit' or 'unlearn': the board of a method's setting, from its objective (`Objective.kind`; no objective: 'edit')"
-    return getattr(getattr(make_editor(editor), 'objective', None), 'kind', 'edit')
+def kind_of(editor)->str|None:
+    "'edit' or 'unlearn': the board of a method's setting, from its objective (`Objective.kind`); None for a method without one (ROME, MEMIT), which serves either"
+    return getattr(getattr(make_editor(editor), 'objective', None), 'kind', None)
 
 def _kind(editors:list, kind:str|None)->str:
-    kinds = {kind_of(e) for e in editors}
-    check(len(kinds) == 1, 'editors', f"mixes editing and unlearning objectives ({sorted(kinds)}); compare them separately")
-    got = kinds.pop()
+    kinds = {k for k in map(kind_of, editors) if k is not None}
+    check(len(kinds) <= 1, 'editors', f"mixes editing and unlearning objectives ({sorted(kinds)}); compare them separately")
+    got = kinds.pop() if kinds else (kind or 'edit')
     check(kind is None or kind == got, 'kind', f"is {kind!r}, but the methods' objectives are for {got!r}")
     return got
 
@@ -134,9 +134,9 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
             grids:dict|None=None,     # method name -> grid; None: `GRIDS[kind]`
             utility_size:int|None=300, relearn_steps:int=50, cache='runs/models', stats_dir=None, **labels)->Comparison:
     "Tune every method on validation edits, then run the chosen settings on every seed's test edits"
-    check(isinstance(seeds, (list, tuple)) and len(seeds) > 0 and all(is_seed(s) for s in seeds), 'seeds', f"need a list of non-negative integer seeds, got {seeds!r}")
+    check(isinstance(seeds, (list, tuple, range)) and len(seeds) > 0 and all(is_seed(s) for s in seeds), 'seeds', f"need a list of non-negative integer seeds, got {seeds!r}")
     check(isinstance(editors, (list, tuple)) and len(editors) > 0, 'editors', f"need a list of method settings, got {editors!r}")
-    editors = [setting_of(e) for e in editors]      # every setting is checked before anything runs
+    editors, seeds = [setting_of(e) for e in editors], [int(s) for s in seeds]   # every setting is checked before anything runs
     kind = _kind(editors, kind)
     base = lambda s: pretrained({**world, 'seed': s}, {**train, 'seed': s}, corpus, cache=cache)
     settings, tunings = [], []
@@ -185,7 +185,9 @@ def paired_difference(per_seed:pd.DataFrame, by:str, a, b, metric:str)->tuple:
     "(mean, low, high, seeds) of `a - b` in `metric` over the seeds both settings ran"
     miss = [c for c in (by, 'seed', metric) if c not in per_seed]
     check(not miss, 'per_seed', f"no column(s) {miss} in the per-seed table")
-    w = per_seed[per_seed[by].isin([a, b])].pivot_table(index='seed', columns=by, values=metric, aggfunc='first')
+    x = per_seed[per_seed[by].isin([a, b])]
+    check(not x.duplicated([by, 'seed']).any(), 'per_seed', f"has more than one row per {by} and seed: pairing would be ambiguous")
+    w = x.pivot_table(index='seed', columns=by, values=metric)
     if a not in w or b not in w: return (np.nan,) * 3 + (0,)
     d = (w[a] - w[b]).dropna()
     return (*ci95(d), len(d))

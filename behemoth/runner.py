@@ -192,8 +192,9 @@ def _merge_beside_figures(figures:Path, new:pd.DataFrame, meta:dict):
     "Replace the rows and summaries of the experiments that ran well in figures/results.csv and summary.json; keep the others' as they were"
     old = pd.read_csv(figures/'results.csv') if (figures/'results.csv').exists() else pd.DataFrame(columns=['experiment'])
     keep = old[~old.experiment.isin(set(new.experiment))] if 'experiment' in old else old.iloc[:0]
-    both = pd.concat([keep, new], ignore_index=True).sort_values('experiment', kind='stable')
-    atomic_write(figures/'results.csv', both.to_csv(index=False))
+    if len(keep):   # the new rows' columns first; when every experiment ran, the table is the run's own, dtypes and all
+        new = pd.concat([keep, new], ignore_index=True).sort_values('experiment', kind='stable')[[*new.columns, *(c for c in keep if c not in new)]]
+    atomic_write(figures/'results.csv', new.to_csv(index=False))
     prev = read_json(figures/'summary.json', 'summary') if (figures/'summary.json').exists() else {}
     ok = {k: {f: v for f, v in m.items() if f != 'notebook'} for k, m in meta.items() if m['status'] == 'ok'}   # no machine's paths
     write_json(figures/'summary.json', dict(sorted({**prev, **ok}.items())))
@@ -206,6 +207,11 @@ def summary_text(summary:pd.DataFrame, width:int=110)->str:
 # %% ../nbs/16_runner.ipynb #b8009ef4
 TIMING_METRICS = ('seconds', 'train_seconds', 'eval_seconds', 'tokens_per_s', 'data_frac', 'elapsed')
 
+def _key(col:pd.Series)->pd.Series:
+    "A key column as text that matches across tables: numbers as floats (a CSV column with a gap reads 0 back as 0.0)"
+    num = pd.to_numeric(col, errors='coerce')
+    return num.astype(float).astype(str) if num.notna().sum() == col.notna().sum() else col.astype(str)
+
 def diff_results(a:pd.DataFrame,        # one results table (e.g. the committed one)
                  b:pd.DataFrame,        # the other (e.g. a fresh run)
                  rtol:float=0., atol:float=0., # a number may differ by atol + rtol * |a| (0, 0: exactly)
@@ -217,7 +223,7 @@ def diff_results(a:pd.DataFrame,        # one results table (e.g. the committed 
         check(not miss, n, f"is not a results table: no column(s) {miss}")
     keys = [c for c in a.columns if c != 'value']
     check(set(keys) == {c for c in b.columns if c != 'value'}, 'results', f"the tables have different columns: {sorted(set(a.columns) ^ set(b.columns))}")
-    norm = lambda d: d[~d.metric.isin(ignore)].assign(**{k: d[k].astype(str) for k in keys})
+    norm = lambda d: d[~d.metric.isin(ignore)].assign(**{k: _key(d[k]) for k in keys})
     m = norm(a).merge(norm(b), on=keys, how='outer', suffixes=('_a', '_b'), indicator=True)
     va, vb = m.value_a.astype(float), m.value_b.astype(float)
     same = (va.isna() & vb.isna()) | ((va - vb).abs() <= atol + rtol * va.abs())
