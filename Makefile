@@ -28,7 +28,9 @@ lock:  ## regenerate $(LOCK) after a dependency change in settings.ini (UPGRADE=
 	  --no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) -c .torch-pin.txt -o $(LOCK) setup.py || status=$$?; \
 	  rm -f .torch-pin.txt; exit $$status
 	sed -i -e 's/^torch==\([0-9.]*\)+[a-z0-9]*$$/torch==\1/' -e '/^    #   -c \.torch-pin\.txt$$/d' $(LOCK)
-	@echo "lock: wrote $(LOCK) ($$(grep -c '^[a-zA-Z]' $(LOCK)) packages); commit it"
+	{ echo "# pip constraints for CI actions that install nbdev themselves (.github/workflows/deploy.yaml): written by make lock from $(LOCK)"; \
+	  grep -E '^(nbdev|fastcore|execnb|torch)==' $(LOCK); } > .ci/constraints.txt
+	@echo "lock: wrote $(LOCK) ($$(grep -c '^[a-zA-Z]' $(LOCK)) packages) and .ci/constraints.txt; commit them"
 
 check-nb:  ## export and clean the notebooks, then fail if that changed anything git tracks
 	nbdev_export
