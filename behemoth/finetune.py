@@ -4,7 +4,7 @@
 
 # %% ../nbs/10a_finetune.ipynb #5ec7c2ec
 from __future__ import annotations
-import math, warnings
+import warnings
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import ClassVar, NamedTuple
@@ -66,11 +66,11 @@ def _validate(self:FineTune):
         check(is_positive_int(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
     for k in ('steps', 'repeats', 'epochs'):
         check(getattr(self, k) is None or is_positive_int(getattr(self, k)), k, f"must be a positive integer or None, got {getattr(self, k)!r}")
-    check(isinstance(self.lr, (int, float)) and not isinstance(self.lr, bool) and math.isfinite(self.lr) and self.lr > 0, 'lr',
+    check(is_number(self.lr, 0, open_lo=True), 'lr',
           f"must be a positive number, got {self.lr!r}")
     for k in ('retain_weight', 'weight_decay'):
         x = getattr(self, k)
-        check(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0, k, f"must be a number >= 0, got {x!r}")
+        check(is_number(x, 0), k, f"must be a number >= 0, got {x!r}")
 
 def _label(self:FineTune)->str:
     "Method, scope, rank, layers, objective, sequential: e.g. `lora-mlp-r4-L1-npo-seq`"
@@ -228,7 +228,7 @@ class NPO(Objective):
     npo_beta:float=0.1             # NPO's inverse temperature
     targets, goal, kind, epochs = 'true', 'forgotten', 'unlearn', 5
     def validate(self):
-        check(isinstance(self.npo_beta, (int, float)) and math.isfinite(self.npo_beta) and self.npo_beta > 0, 'npo_beta',
+        check(is_number(self.npo_beta, 0, open_lo=True), 'npo_beta',
               f"must be a positive number, got {self.npo_beta!r}")
     def prepare(self, model, rows, dev)->dict:
         n = len(rows.ids)

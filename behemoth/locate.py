@@ -4,13 +4,13 @@
 
 # %% ../nbs/12_locate.ipynb #887263aa
 from __future__ import annotations
-import contextlib, hashlib, json, math
+import contextlib, hashlib, json
 from dataclasses import dataclass
 from typing import ClassVar
 from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World, make_world
-from .core import check, is_positive_int, lazy_module
+from .core import check, is_positive_int, is_number, lazy_module
 from .vocab import Vocab, names
 from .probes import Probes, build_probes
 from .corpus import CorpusSpec, make_corpus, TokenStream
@@ -244,10 +244,10 @@ class ROME(Method):
         for k in ('v_steps', 'mom2_tokens'): check(is_positive_int(getattr(self, k)), k, f"must be a positive integer, got {getattr(self, k)!r}")
         for k in ('v_lr', 'clamp_norm'):
             x = getattr(self, k)
-            check(isinstance(x, (int, float)) and math.isfinite(x) and x > 0, k, f"must be a positive number, got {x!r}")
+            check(is_number(x, 0, open_lo=True), k, f"must be a positive number, got {x!r}")
         for k in ('kl_weight', 'v_decay'):
             x = getattr(self, k)
-            check(isinstance(x, (int, float)) and math.isfinite(x) and x >= 0, k, f"must be a number >= 0, got {x!r}")
+            check(is_number(x, 0), k, f"must be a number >= 0, got {x!r}")
     @property
     def label(self)->str:
         return self.name + (f"-L{','.join(map(str, self.layers))}" if self.layers else '') + ('-last' if self.key_position == 'last' else '') + (
@@ -272,7 +272,7 @@ class MEMIT(ROME):
     clamp_on:ClassVar[str] = 'residual'  # MEMIT clamps and decays relative to the residual stream at the last edited layer
     def validate(self):
         ROME.validate(self)
-        check(isinstance(self.mom2_weight, (int, float)) and math.isfinite(self.mom2_weight) and self.mom2_weight > 0, 'mom2_weight',
+        check(is_number(self.mom2_weight, 0, open_lo=True), 'mom2_weight',
               f"must be a positive number, got {self.mom2_weight!r}")
 
 # %% ../nbs/12_locate.ipynb #d58e4614

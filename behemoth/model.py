@@ -8,7 +8,7 @@ import contextlib, inspect, json, shutil
 from pathlib import Path
 import numpy as np, pandas as pd
 from .world import World, load_world, write_world_files
-from .core import atomic_dir, check, is_positive_int, json_default, plain, read_json, Ragged, pad_rows, lazy_module
+from .core import atomic_dir, check, is_positive_int, is_number, json_default, plain, read_json, Ragged, pad_rows, lazy_module
 from .vocab import Vocab, PAD, EOS, load_vocab, make_vocab, save_vocab
 from .probes import candidates
 from typing import TYPE_CHECKING
@@ -66,7 +66,7 @@ def model_config(vocab_or_size:Vocab|int, # the world's vocabulary, or its size
            f"hidden_size {kw['hidden_size']} is not divisible by {kw['num_attention_heads']} heads")
     if 'rope_parameters' in overrides: kw['rotary_pct'] = (kw['rope_parameters'] or {}).get('partial_rotary_factor', kw['rotary_pct'])
     pct = kw['rotary_pct']
-    check(isinstance(pct, (int, float)) and 0 < pct <= 1, 'rotary_pct', f"must be in (0, 1], got {pct!r}")
+    check(is_number(pct, 0, 1, open_lo=True), 'rotary_pct', f"must be in (0, 1], got {pct!r}")
     rot = int(kw['hidden_size'] // kw['num_attention_heads'] * pct)
     check(rot >= 2 and rot % 2 == 0, 'rotary_pct', f"{pct} of a {kw['hidden_size'] // kw['num_attention_heads']}-wide head is {rot} dims; need an even number >= 2")
     for f in ('attention_dropout', 'hidden_dropout'):

@@ -63,7 +63,7 @@ class TrainSpec:
         check(self.batch_size % self.grad_accum == 0, 'grad_accum', f"batch_size {self.batch_size} is not divisible into {self.grad_accum} micro-batches")
         for k in ('lr', 'min_lr', 'weight_decay', 'clip'):
             x = getattr(self, k)
-            check(isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x) and x >= 0, k, f"must be a finite number >= 0, got {x!r}")
+            check(is_number(x, 0), k, f"must be a finite number >= 0, got {x!r}")
         check(self.lr > 0, 'lr', f"must be positive, got {self.lr}")
         check(self.min_lr <= self.lr, 'min_lr', f"{self.min_lr} is above the peak lr {self.lr}")
         for k in ('beta1', 'beta2'): check(is_number(getattr(self, k), 0, 1, open_hi=True), k, f"must be in [0, 1), got {getattr(self, k)!r}")
