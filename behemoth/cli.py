@@ -298,6 +298,11 @@ def _load_model(path, what='model'):
     try: m, w, v, rec = load_model_dir(path)
     except ValueError as e: raise UserError(f"{what}: {e}") from None
     if w is None: raise UserError(f"{what}: {path} records no world (not a behemoth model directory)")
+    from behemoth.memory import MEMORY_FILE
+    if (Path(path)/MEMORY_FILE).exists():   # an edit held beside the weights (GRACE's codebook, an in-context prefix)
+        import torch
+        from behemoth.memory import attach_memory
+        attach_memory(m, torch.load(Path(path)/MEMORY_FILE, weights_only=True))
     return m, w, v, rec
 
 def _load_edits(path):
@@ -320,10 +325,14 @@ def cmd_edit(args):
     model, world, vocab, mrec = _load_model(args.model)
     es = _load_edits(args.edits)
     edited, rec = edit_model(model, es, cfg, vocab=vocab, world=world, stats_dir=args.stats_dir, corpus=trained_corpus(mrec))
+    from behemoth.memory import memory_state, MEMORY_FILE
     with atomic_dir(args.out, args.overwrite) as tmp:
         if hasattr(edited, 'merge_and_unload'):
             edited.save_pretrained(tmp/'adapter')
             edited = edited.merge_and_unload()
+        if (mem := memory_state(edited)) is not None:
+            import torch
+            torch.save(mem, tmp/MEMORY_FILE)        # the weights file holds parameters only
         write_model_files(edited, tmp, world, vocab, _edited_record(rec, args.model, args.edits))
     print(f"{rec['label']}: {rec['n_edits']} edits in {rec['steps']} steps ({rec['stopped']}), {rec['seconds']:.1f} s -> {args.out}")
 
@@ -351,17 +360,23 @@ COMMANDS['methods'] = (cmd_methods, _add_methods)
 
 # %% ../nbs/18_cli.ipynb #33d0a583
 def cmd_oracle(args):
-    "Retrain a model from scratch without a forgetting edit set's facts (same seed, schedule and steps): the oracle of unlearning them"
-    from behemoth.unlearn import train_oracle
+    "Retrain a model from scratch (same seed, schedule and steps) without a forgetting edit set's facts, or on its world with a remap set's edits true: the oracle of unlearning them, or of the edit"
+    from behemoth.unlearn import train_oracle, train_edit_oracle, EDIT_ORACLE_KINDS
     _check_out(args.out, args.overwrite, [args.model, args.edits])
     es = _load_edits(args.edits)
     _load_model(args.model)
+    if es.spec.kind in EDIT_ORACLE_KINDS:
+        rec = train_edit_oracle(args.model, es, args.out, overwrite=args.overwrite, progress=not args.quiet)
+        eo = rec['edit_oracle']
+        print(f"edit oracle: {len(eo['edited'])} edits made true, {len(eo['changed'])} facts changed, {rec['steps']} steps in "
+              f"{rec['train_seconds']:.0f} s, recall of the edited world's trained facts {rec['recall']:.2%} -> {args.out}")
+        return
     rec = train_oracle(args.model, es, args.out, overwrite=args.overwrite, progress=not args.quiet)
     print(f"oracle: {len(rec['exclude'])} facts left out, {rec['steps']} steps in {rec['train_seconds']:.0f} s, "
           f"recall of the other trained facts {rec['recall']:.2%} -> {args.out}")
 
 def _add_oracle(p, argv):
-    p.add_argument('model', help="the trained base model directory"); p.add_argument('edits', help="the forgetting edit set whose facts are left out")
+    p.add_argument('model', help="the trained base model directory"); p.add_argument('edits', help="the edit set: a forgetting one's facts are left out, a remap's edits made true")
     _out_args(p); p.add_argument('--quiet', action='store_true', help="no progress bar")
 COMMANDS['oracle'] = (cmd_oracle, _add_oracle)
 

@@ -58,13 +58,14 @@ class Objective:
     goal:ClassVar[str] = 'learned'  # what training works towards: every edit row 'learned', or its true object 'forgotten'
     kind:ClassVar[str] = 'edit'     # 'edit' or 'unlearn': which board a method with this objective belongs to
     epochs:ClassVar[int] = 100      # default passes over the edit rows (editing stops early once learned; unlearning runs them all)
+    paired:ClassVar[bool] = False   # whether `prepare` also gets `true`: each edit row's sentence with its fact's true object, row for row (IdkDPO's dispreferred answers)
 
     def __post_init__(self): self.validate()
     def validate(self): pass
     def check(self, editset:EditSet):
         "Reject an edit set this objective cannot train on"
-    def prepare(self, model, rows, dev)->dict:
-        "Per-row tensors computed once from the frozen model before training (sliced into every batch)"
+    def prepare(self, model, rows, dev, true=None)->dict:
+        "Per-row tensors computed once from the frozen model before training (sliced into every batch); `true`: the paired true-object rows"
         return {}
     def loss(self, model, batch)->'torch.Tensor':
         "The loss of a batch of edit rows: `batch.ids`, `batch.w` (target-token weights) and `prepare`'s per-row tensors"
@@ -107,7 +108,7 @@ def register_objective(name:str):
     return deco
 
 # %% ../nbs/10_edit.ipynb #d79a2e65
-BUILTIN_METHODS = ('behemoth.finetune', 'behemoth.locate')   # modules that register the built-in methods and objectives
+BUILTIN_METHODS = ('behemoth.finetune', 'behemoth.locate', 'behemoth.memory')   # modules that register the built-in methods and objectives
 _LOADED = set()
 
 def load_plugins(modules=())->list[str]:

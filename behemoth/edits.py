@@ -17,7 +17,7 @@ from .probes import (Probes, build_probes, concat_probes, texts, write_probe_fil
 
 # %% auto #0
 __all__ = ['EDIT_KINDS', 'EDIT_SPLITS', 'SPLIT_ROLES', 'EditSpec', 'choose_edits', 'EditSet', 'make_edits', 'save_edits',
-           'load_edits', 'check_world', 'truth_probes']
+           'load_edits', 'check_world', 'truth_probes', 'subset_edits']
 
 # %% ../nbs/06_edits.ipynb #be9157b3
 EDIT_KINDS = ('remap', 'remap_nested', 'forget_relation', 'refusal', 'ft_qa')
@@ -296,3 +296,16 @@ def truth_probes(editset:EditSet, vocab:Vocab, grammar:str='default')->Probes:
     e = editset.edits.sort_values('fact')
     return build_probes(vocab, grammar, e.relation.to_numpy(), e.subject.to_numpy(), e.old.to_numpy(),
                         fact=e.fact.to_numpy(), trained=e.trained.to_numpy())
+
+# %% ../nbs/06_edits.ipynb #d92ab3dd
+def subset_edits(editset:EditSet, facts)->EditSet:
+    "The edit set with only the trained edits of `facts`: their sentences, all retain sentences, their efficacy probes, every other split whole"
+    facts = np.asarray(facts, np.int64)
+    tr = editset.edits.trained.to_numpy()
+    bad = np.setdiff1d(facts, editset.edits.fact[tr])
+    check(len(facts) > 0 and not len(bad), 'facts', f"need trained edits of the edit set, got {bad.tolist() if len(bad) else 'none'}")
+    edits = editset.edits[~tr | editset.edits.fact.isin(facts).to_numpy()].reset_index(drop=True)
+    t, pt = editset.train.table, editset.probes.table
+    keep = (t.role != 'edit').to_numpy() | t.fact.isin(facts).to_numpy()
+    mine = ~pt.split.isin(['edited', 'edited_other_grammar']).to_numpy() | pt.fact.isin(facts).to_numpy()
+    return EditSet(editset.spec, editset.world_spec, edits, editset.train[keep], take_rows(editset.sentences, keep), editset.probes[mine])

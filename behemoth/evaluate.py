@@ -8,20 +8,21 @@ import json
 from pathlib import Path
 from typing import Callable
 import numpy as np, pandas as pd
-from .world import World
-from .core import check, is_positive_int, atomic_write, seeded_sample, lazy_module
-from .vocab import Vocab
-from .grammar import targets, REFUSED
+from .world import World, nested_of
+from .core import check, is_positive_int, is_number, atomic_write, seeded_sample, lazy_module
+from .vocab import Vocab, EOS, PAD, UNK, entity_tokens, detokenize
+from .grammar import targets, REFUSED, get_grammar, parse_sentences, name_index
 from .probes import Probes, make_probes, concat_probes, build_probes, object_markers
-from .edits import EditSet, EDIT_SPLITS, SPLIT_ROLES
+from .edits import EditSet, EDIT_SPLITS, SPLIT_ROLES, check_world
 from .model import candidate_logprobs, relation_candidates, last_logprobs, evaluating, greedy_correct, probe_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
 __all__ = ['torch', 'SCORE_COLUMNS', 'ROLES', 'ORDER', 'METRICS', 'TIDY_COLUMNS', 'score_edit', 'retain_facts',
            'untouched_probes', 'retain_probes', 'evaluate_edit', 'split_metrics', 'register_metric', 'summarize',
-           'mean_where', 'role_of', 'utility', 'utility_drop', 'setting_columns', 'tidy', 'save_results',
-           'load_results', 'plot_splits', 'plot_summary']
+           'mean_where', 'role_of', 'utility', 'utility_drop', 'sample_continuations', 'fluency', 'greedy_names',
+           'two_hop_chains', 'two_hop', 'setting_columns', 'tidy', 'save_results', 'load_results', 'plot_splits',
+           'plot_summary']
 
 # %% ../nbs/11_evaluate.ipynb #d8b7fb9e
 SCORE_COLUMNS = ['split', 'distance', 'grammar', 'fact', 'relation', 'expected', 'old', 'propagated',
@@ -182,6 +183,149 @@ register_metric('retain')(lambda s: mean_where(s, role_of(s, 'retain')))
 register_metric('old_gone')(lambda s: 1 - mean_where(s, role_of(s, 'efficacy'), 'old_top'))
 register_metric('heldout')(lambda s: mean_where(s, role_of(s, 'heldout')))
 register_metric('heldout_cand')(lambda s: mean_where(s, role_of(s, 'heldout'), 'correct_cand'))
+
+# %% ../nbs/11_evaluate.ipynb #3a6892f5
+def sample_continuations(model:torch.nn.Module, # a causal LM
+                         prompts:np.ndarray,    # prompts of one length (n, L)
+                         stop:int,              # the token that ends a sentence ('.')
+                         max_new_tokens:int=16, # longest continuation
+                         temperature:float=1.,  # softmax temperature
+                         seed:int=0,            # seed of the sampling
+                         batch_size:int=512, device=None)->list[list[int]]:
+    "Seeded multinomial samples from `model` after each prompt, each up to and including `stop` or <|endoftext|> (or `max_new_tokens`)"
+    check(is_number(temperature, 0, open_lo=True), 'temperature', f"must be positive, got {temperature!r}")
+    check(is_positive_int(max_new_tokens), 'max_new_tokens', f"must be a positive integer, got {max_new_tokens!r}")
+    prompts = np.asarray(prompts, np.int64)
+    check(prompts.ndim == 2 and prompts.shape[1] > 0, 'prompts', f"need an (n, L) array of prompts of one length, got shape {prompts.shape}")
+    n = len(prompts)
+    u = np.random.default_rng([seed, 0x5A3]).random((n, max_new_tokens))   # one uniform per row and step: batching does not change the draws
+    dev = torch.device(device) if device is not None else next(model.parameters()).device
+    out = np.full((n, max_new_tokens), -1, np.int64)
+    with evaluating(model, dev, False):
+        for i in range(0, n, batch_size):
+            ids = torch.from_numpy(prompts[i:i + batch_size]).to(dev)
+            done = torch.zeros(len(ids), dtype=torch.bool)
+            for t in range(max_new_tokens):
+                lp = last_logprobs(model, ids, torch.full((len(ids),), ids.shape[1], device=dev)).double().cpu()
+                cdf = torch.softmax(lp / temperature, -1).cumsum(-1)
+                nxt = torch.searchsorted(cdf, torch.from_numpy(u[i:i + len(ids), t, None]) * cdf[:, -1:])[:, 0].clamp_max(cdf.shape[1] - 1)
+                out[i:i + len(ids), t] = np.where(done.numpy(), -1, nxt.numpy())
+                done |= (nxt == stop) | (nxt == EOS)
+                if done.all(): break
+                ids = torch.cat([ids, nxt[:, None].to(dev)], 1)
+    return [r[r >= 0].tolist() for r in out]
+
+# %% ../nbs/11_evaluate.ipynb #59f0d2d3
+def _prompt_words(grammar:str)->list:
+    "The grammar words a sentence of `grammar` starts with, before its subject"
+    g = get_grammar(grammar)
+    check(g.use == 'pretrain', 'grammar', f"{grammar!r} is no pretraining grammar")
+    k = g.parts.index(('slot', 's'))
+    check(all(p[0] == 'word' for p in g.parts[:k]), 'grammar', f"{grammar!r} writes a slot or a random part before the subject")
+    return [p[1] for p in g.parts[:k]]
+
+def fluency(model:torch.nn.Module,  # a (possibly edited) model
+            world:World, vocab:Vocab,
+            n:int=200,              # continuations sampled
+            seed:int=0,             # seed of the subjects and of the sampling
+            grammar:str='default',  # prompts are this grammar's words before the subject, then a random subject's name
+            max_new_tokens:int=16,  # longest continuation
+            temperature:float=1.,   # softmax temperature of the sampling
+            editset:EditSet|None=None, # truth is the world after these edits (their new objects)
+            batch_size:int=512, device=None)->tuple[pd.DataFrame, dict]:
+    "Free continuations of `n` random subjects' prompts, one row each (text, parse, truth), and the fractions that are sentences, of the prompt's grammar, and true"
+    check(is_positive_int(n), 'n', f"must be a positive integer, got {n!r}")
+    subj = np.random.default_rng([seed, 0xF1]).integers(0, world.spec.n_subjects, n)
+    head = [vocab.word(w) for w in _prompt_words(grammar)]
+    prompts = np.array([head + entity_tokens(vocab, 'subject', int(s)) for s in subj], np.int64)
+    cont = sample_continuations(model, prompts, vocab.word('.'), max_new_tokens, temperature, seed, batch_size, device)
+    seqs = [p.tolist() + c for p, c in zip(prompts, cont)]
+    p = parse_sentences(vocab, seqs)
+    valid = p.grammar.notna().to_numpy()
+    truth = world.facts.object.to_numpy().copy()
+    if editset is not None: truth[editset.edits.fact.to_numpy()] = editset.edits.new.to_numpy()
+    fact = np.where(valid, world.fact_id(np.maximum(p.relation.to_numpy(), 0), subj), 0)
+    text = [detokenize(vocab, np.where(np.array(s) < vocab.size, s, UNK)).decode().strip() for s in seqs]   # ids past the vocabulary: <|unk|>
+    rows = pd.DataFrame(dict(subject=subj, text=text, tokens=seqs, grammar=p.grammar, relation=p.relation, object=p.object, valid=valid,
+                             in_grammar=parse_sentences(vocab, seqs, (grammar,)).grammar.notna().to_numpy(),
+                             true=valid & (truth[fact] == p.object.to_numpy()), ended=[c[-1:] == [vocab.word('.')] for c in cont]))
+    return rows, dict(n=n, fluency=float(rows.valid.mean()), in_grammar=float(rows.in_grammar.mean()), truth=float(rows.true.mean()),
+                      ended=float(rows.ended.mean()))
+
+# %% ../nbs/11_evaluate.ipynb #c6a99df2
+def greedy_names(model:torch.nn.Module, # a causal LM
+                 probes:Probes,         # prompts to answer, with their relations
+                 vocab:Vocab,
+                 batch_size:int=512, device=None)->np.ndarray:
+    "Per probe, the entity of its relation's range that greedy decoding over the full vocabulary names after the prompt (-1: no name of it)"
+    ns = vocab.relations.range.to_numpy()[probes.table.relation.to_numpy()]
+    width = vocab.spaces.width.loc[ns].to_numpy()
+    ids, lens = probes.padded()
+    n, start = len(ids), lens.copy()
+    ext = np.full((n, ids.shape[1] + 2), PAD, np.int64); ext[:, :ids.shape[1]] = ids
+    dev = torch.device(device) if device is not None else next(model.parameters()).device
+    with evaluating(model, dev, True):
+        for k in range(int(width.max(initial=0))):   # one token of every name, then the second of the two-token ones
+            rows = np.flatnonzero(width > k)
+            for i in range(0, len(rows), batch_size):
+                b = rows[i:i + batch_size]
+                x = torch.from_numpy(ext[b, :int(lens[b].max())]).to(dev)
+                ext[b, lens[b]] = last_logprobs(model, x, torch.from_numpy(lens[b]).to(dev)).argmax(1).cpu().numpy(); lens[b] += 1
+    written = np.stack([ext[np.arange(n), start], np.where(width == 2, ext[np.arange(n), start + 1], -1)], 1)
+    out = np.full(n, -1, np.int64)
+    for s in np.unique(ns): out[ns == s] = name_index(vocab, s, written[ns == s])
+    return out
+
+# %% ../nbs/11_evaluate.ipynb #0494359f
+def two_hop_chains(world:World, editset:EditSet|None=None)->pd.DataFrame:
+    "Per chain subject → nested-relation object → nested object: the hop-1 object and the end, after the edits (`hop1`, `expected`) and before (`hop1_old`, `old`)"
+    s, R = world.spec, world.spec.n_relations
+    check(s.n_nested > 0, 'world', "two-hop probes need a world with nested objects")
+    nest, obj = nested_of(world), world.facts.object.to_numpy()[world.fact_id(s.nested_index, np.arange(s.n_subjects))]
+    if editset is None:                           # every subject, as the world has it
+        return pd.DataFrame(dict(subject=np.arange(s.n_subjects), fact=-1, trained=False, hop1=obj, hop1_old=obj, expected=nest[obj], old=nest[obj]))
+    check_world(editset, world)
+    e = editset.edits; r = int(e.relation.iloc[0])
+    check(not (e.new == REFUSED).any(), 'editset', "refusal edits have no new object to follow")
+    if r == R + 1:                                # remap_nested: the edited objects' subjects reach the new nested objects
+        sub = np.flatnonzero(np.isin(obj, e.subject)); ed = e.set_index('subject').loc[obj[sub]]
+        return pd.DataFrame(dict(subject=sub, fact=ed.fact.to_numpy(), trained=ed.trained.to_numpy(), hop1=obj[sub], hop1_old=obj[sub],
+                                 expected=ed.new.to_numpy(), old=nest[obj[sub]]))
+    check(world.relations.domain.iloc[r] == 'subject', 'editset', f"relation {r}'s facts are not about subjects")
+    sub = e.subject.to_numpy(); new = e.new.to_numpy() if r == s.nested_index else obj[sub]   # another relation's edit leaves the chain
+    return pd.DataFrame(dict(subject=sub, fact=e.fact.to_numpy(), trained=e.trained.to_numpy(), hop1=new, hop1_old=obj[sub],
+                             expected=nest[new], old=nest[obj[sub]]))
+
+# %% ../nbs/11_evaluate.ipynb #47cd3304
+def _chain_answers(model, c:pd.DataFrame, vocab:Vocab, world:World, batch_size, device)->dict:
+    "A model's hop-1 answer, its hop-2 answer about that object, and its one-hop answer of the inherited fact"
+    n, R = world.spec.nested_index, world.spec.n_relations
+    ask = lambda rel, sub: greedy_names(model, build_probes(vocab, 'default', np.full(len(sub), rel), sub, np.zeros(len(sub))), vocab, batch_size, device)
+    a1 = ask(n, c.subject.to_numpy())
+    a2 = np.full(len(c), -1, np.int64); ok = a1 >= 0
+    if ok.any(): a2[ok] = ask(R + 1, a1[ok])
+    return dict(answer1=a1, answer=a2, direct=ask(R, c.subject.to_numpy()))
+
+def _two_hop_summary(r:pd.DataFrame, p:str='')->dict:
+    ch = r.old != r.expected
+    return {p + 'two_hop': float(r[p + 'two_hop'].mean()), p + 'two_hop_old': mean_where(r, ch, p + 'two_hop_old'),
+            p + 'two_hop_changed': mean_where(r, ch, p + 'two_hop'), p + 'hop1': float((r[p + 'answer1'] == r.hop1).mean()),
+            p + 'two_hop_given_hop1': mean_where(r, r[p + 'answer1'] == r.hop1, p + 'two_hop'), p + 'direct': float((r[p + 'direct'] == r.expected).mean())}
+
+def two_hop(model:torch.nn.Module,      # a (possibly edited) model
+            editset:EditSet|None,       # the edits; None: every subject's chain as the world has it
+            vocab:Vocab, world:World,
+            base:torch.nn.Module|None=None, # the model before the edit: its answers beside
+            batch_size:int=512, device=None)->tuple[pd.DataFrame, dict]:
+    "Two-hop composed probes: one row per chain (`two_hop_chains`) with the model's answers, and the summary accuracies"
+    c = two_hop_chains(world, editset)
+    rows = c.assign(**_chain_answers(model, c, vocab, world, batch_size, device))
+    rows = rows.assign(two_hop=rows.answer == rows.expected, two_hop_old=rows.answer == rows.old)
+    if base is not None:
+        b = _chain_answers(base, c, vocab, world, batch_size, device)
+        rows = rows.assign(**{'base_' + k: x for k, x in b.items()}, base_two_hop=b['answer'] == c.expected, base_two_hop_old=b['answer'] == c.old)
+    summary = dict(n=len(rows), **_two_hop_summary(rows), **(_two_hop_summary(rows, 'base_') if base is not None else {}))
+    return rows, summary
 
 # %% ../nbs/11_evaluate.ipynb #7adc4d15
 TIDY_COLUMNS = ['method', 'family', 'objective', 'scope', 'rank', 'lr', 'layers', 'sequential', 'seed', 'edit_kind', 'n_edits', 'params',

@@ -18,16 +18,16 @@ from .edits import EditSpec, EditSet, make_edits
 from .model import load_model_dir, make_model, score_probes, relation_candidates
 from .train import TrainSpec, train, checkpoints, trained_corpus, TRAINED_SPLITS
 from .edit import Method, make_editor, edit_model
-from .evaluate import evaluate_edit, score_edit, tidy, summarize
+from .evaluate import evaluate_edit, score_edit, tidy, summarize, fluency, two_hop
 from .unlearn import train_oracle, unlearning_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'edit_set', 'run_setting',
-           'summary_table', 'change_summary', 'editors_with', 'lora_grid', 'fact_outcomes', 'exposure_bins',
-           'recall_over_training', 'exposure_table', 'capacity_sweep', 'experiment_dirs', 'figure_name', 'save_figure',
-           'write_results', 'long_table', 'plot_metric_lines', 'plot_metric_bars', 'plot_locality', 'plot_split_panels',
-           'plot_scatter', 'plot_binned']
+__all__ = ['torch', 'MEASURES', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'edit_set',
+           'extra_measures', 'run_setting', 'summary_table', 'change_summary', 'editors_with', 'lora_grid',
+           'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table', 'capacity_sweep',
+           'experiment_dirs', 'figure_name', 'save_figure', 'write_results', 'long_table', 'plot_metric_lines',
+           'plot_metric_bars', 'plot_locality', 'plot_split_panels', 'plot_scatter', 'plot_binned']
 
 # %% ../nbs/15_experiments.ipynb #320a3cd4
 def as_spec(cls, x):
@@ -120,6 +120,21 @@ def edit_set(base:Base, edit)->EditSet:
     "An edit set of the base's world: given, or made from an `EditSpec` (or a dict of its fields)"
     return edit if isinstance(edit, EditSet) else make_edits(base.world, base.vocab, as_spec(EditSpec, edit))
 
+MEASURES = ('fluency', 'two_hop')   # opt-in measures of an edited model beside the per-probe scores
+
+def extra_measures(edited, base:Base, editset:EditSet, measures=(), seed:int=0)->dict:
+    "Opt-in summary values of an edited model: 'fluency' (`behemoth.evaluate.fluency`, truth in the edited world), 'two_hop' (`behemoth.evaluate.two_hop`)"
+    bad = [m for m in measures if m not in MEASURES]
+    check(not bad, 'measures', f"unknown measure(s) {bad}; choose from {MEASURES}")
+    out = {}
+    if 'fluency' in measures:
+        s = fluency(edited, base.world, base.vocab, seed=seed, editset=editset)[1]
+        out.update(fluency=s['fluency'], fluency_truth=s['truth'])
+    if 'two_hop' in measures:
+        s = two_hop(edited, editset, base.vocab, base.world, base=base.model)[1]
+        out.update({k if k.startswith(('two_hop', 'base_two_hop')) else f'two_hop_{k}': v for k, v in s.items()})
+    return out
+
 def run_setting(base:Base,              # the trained base
                 editset,                # an `EditSet`, or an `EditSpec` (or dict of its fields) to make one
                 editor,                 # a method config, or a flat dict with `method` (`make_editor`)
@@ -127,6 +142,7 @@ def run_setting(base:Base,              # the trained base
                 stats_dir=None,         # rome, memit: key statistics cache directory
                 oracle:Base|None=None,  # unlearning: the oracle, for the unlearning metrics
                 relearn_steps:int=50,   # unlearning: steps of the relearning test
+                measures=(),            # opt-in measures (`MEASURES`): 'fluency', 'two_hop'
                 **labels)->tuple[pd.DataFrame, pd.DataFrame, dict]:
     "(tidy results, weight changes, summary) of one editing or unlearning setting on one base and edit set, labelled with `labels`"
     es = edit_set(base, editset)
@@ -134,6 +150,7 @@ def run_setting(base:Base,              # the trained base
     sc = evaluate_edit(m, base.model, es, base.vocab, world=base.world, utility_size=utility_size)
     extra = dict(diverged=float(rec['diverged']))
     if oracle is not None: extra.update(unlearning_metrics(m, base.model, oracle.model, es, base.vocab, world=base.world, relearn_steps=relearn_steps))
+    extra.update(extra_measures(m, base, es, measures, es.spec.seed))
     res = tidy(sc, rec, extra=extra).assign(**labels)
     wc = pd.DataFrame(rec['weight_changes']).assign(method=rec['label'], **labels)
     return res, wc, dict(summarize(sc), diverged=rec['diverged'], steps=rec['steps'], seconds=rec['seconds'], label=rec['label'])

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property
-import numpy as np
+import numpy as np, pandas as pd
 from .core import check, is_number, Ragged
 from .vocab import Vocab, names, N_WORDS
 
 # %% auto #0
-__all__ = ['FILLER_POOL', 'GRAMMARS', 'INVERTED', 'REFUSED', 'mix64', 'hash_keys', 'uniform', 'Grammar', 'get_grammar', 'render',
-           'targets', 'mixture', 'choose']
+__all__ = ['FILLER_POOL', 'GRAMMARS', 'INVERTED', 'REFUSED', 'PRETRAIN_GRAMMARS', 'mix64', 'hash_keys', 'uniform', 'Grammar',
+           'get_grammar', 'render', 'targets', 'mixture', 'choose', 'name_index', 'parse_sentences', 'parse_sentence']
 
 # %% ../nbs/03_grammar.ipynb #cb4b80f5
 _M1, _M2, _G = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
@@ -184,3 +184,95 @@ def choose(weights:dict, key:np.ndarray)->np.ndarray:
     check((p >= 0).all() and p.sum() > 0, 'weights', f"need non-negative weights with a positive sum, got {weights}")
     cum = np.cumsum(p / p.sum()); cum[-1] = 1.0
     return np.searchsorted(cum, uniform(hash_keys(key, 0xC0)), side='right')
+
+# %% ../nbs/03_grammar.ipynb #295d8571
+PRETRAIN_GRAMMARS = tuple(n for n, g in GRAMMARS.items() if g.use == 'pretrain')
+
+def _spaces(vocab:Vocab)->dict:
+    "namespace -> (start, size, width, pieces)"
+    return dict(zip(vocab.spaces.index, vocab.spaces[['start', 'size', 'width', 'pieces']].to_numpy(np.int64).tolist()))
+
+def _index(space:tuple, t:np.ndarray)->np.ndarray:
+    start, size, width, pieces = space
+    if t.shape[1] < width: return np.full(len(t), -1, np.int64)
+    d = t[:, :width] - start
+    i = d[:, 0] if width == 1 else d[:, 0] * pieces + d[:, 1]
+    return np.where(((d >= 0) & (d < pieces)).all(1) & (i < size), i, -1)
+
+def name_index(vocab:Vocab, namespace:str,
+               tokens:np.ndarray)->np.ndarray: # name tokens (n, k), padded with -1 as `names` writes them; k below the name width: no name
+    "Entity index of each row of name tokens in `namespace` (the inverse of `names`), -1 where the row names no entity of it"
+    sp = _spaces(vocab)
+    check(namespace in sp, 'namespace', f"unknown namespace {namespace!r}; choose one of {list(sp)}")
+    return _index(sp[namespace], np.asarray(tokens, np.int64).reshape(len(tokens), -1))
+
+# %% ../nbs/03_grammar.ipynb #71fee74c
+def _elements(g:Grammar, vocab:Vocab)->list[tuple]:
+    "A template as matcher elements: ('w', id), ('rep', allowed ids, lo, hi), or a slot ('s',), ('r',), ('o',)"
+    pool, out = frozenset(vocab.word(w) for w in FILLER_POOL), []
+    for p in g.parts:
+        if p[0] == 'word': out.append(('w', vocab.word(p[1])))
+        elif p[0] == 'slot': out.append(('w', vocab.word('<refuse>')) if p[1] == 'x' else (p[1],))
+        elif p[0] == 'repeat': out.append(('rep', frozenset([vocab.word(p[1])]), p[2], p[3]))
+        else: out.append(('rep', pool, p[1], p[2]))
+    return out
+
+def _spans(els, toks, kind, i=0, j=0, got=()):
+    "Every way `toks[j:]` matches `els[i:]`, as tuples of (slot, start, end); `kind` per token: 0 word, 1 relation, 2 entity"
+    if i == len(els):
+        if j == len(toks): yield got
+        return
+    e, n = els[i], len(toks)
+    if e[0] == 'w':
+        if j < n and toks[j] == e[1]: yield from _spans(els, toks, kind, i + 1, j + 1, got)
+    elif e[0] == 'rep':
+        k = j
+        while k < n and k - j < e[3] and toks[k] in e[1]: k += 1
+        for end in range(j + e[2], k + 1): yield from _spans(els, toks, kind, i + 1, end, got)
+    elif e[0] == 'r':
+        if j < n and kind[toks[j]] == 1: yield from _spans(els, toks, kind, i + 1, j + 1, got + (('r', j, j + 1),))
+    else:
+        for w in (1, 2):
+            if j + w <= n and all(kind[t] == 2 for t in toks[j:j + w]):
+                yield from _spans(els, toks, kind, i + 1, j + w, got + ((e[0], j, j + w),))
+
+# %% ../nbs/03_grammar.ipynb #6554d9ad
+def _name(toks:list, space:tuple)->int:
+    "Entity index of one name in the namespace `space`, -1 if it is none (a name has its namespace's width)"
+    return int(_index(space, np.array([toks]))[0]) if len(toks) == space[2] else -1
+
+def _parse_one(toks, gs, kind, rel_of, dom, ran):
+    "The (grammar, relation, subject, object) readings of one sequence, first grammar first"
+    if not all(0 <= x < len(kind) for x in toks): return
+    for g, els in gs:
+        for got in _spans(els, toks, kind):
+            sl = {k: toks[a:b] for k, a, b in got}
+            r = rel_of[sl['r'][0]]
+            s, o = _name(sl['s'], dom[r]), (REFUSED if 'o' not in sl else _name(sl['o'], ran[r]))
+            if s >= 0 and o != -1: yield g, r, s, o
+
+# %% ../nbs/03_grammar.ipynb #18ad2f84
+def parse_sentences(vocab:Vocab,
+                    rows,                   # token sequences: a `Ragged` or a list of id sequences
+                    grammars:tuple|None=None, # grammar names tried in order; None: `PRETRAIN_GRAMMARS`
+                   )->pd.DataFrame:
+    "Per sequence, the first grammar it is a sentence of and the fact it states (grammar None and -1s where none)"
+    gs = [(n, _elements(get_grammar(n), vocab)) for n in (PRETRAIN_GRAMMARS if grammars is None else grammars)]
+    t = vocab.table
+    kind = np.select([t.kind == 'relation', ~t.kind.isin(['special', 'grammar', 'relation'])], [1, 2], 0).tolist()
+    rel_of = dict(zip(t.index[t.kind == 'relation'].tolist(), t['index'][t.kind == 'relation'].tolist()))
+    sp, eos = _spaces(vocab), vocab.word('<|endoftext|>')
+    dom, ran = [sp[d] for d in vocab.relations.domain], [sp[d] for d in vocab.relations.range]
+    seqs = rows.rows() if isinstance(rows, Ragged) else [[int(x) for x in r] for r in rows]
+    out = []
+    for toks in seqs:
+        toks = toks[:-1] if toks and toks[-1] == eos else toks
+        out.append(next(_parse_one(toks, gs, kind, rel_of, dom, ran), (None, -1, -1, -1)))
+    g, r, s, o = zip(*out) if out else ((),) * 4
+    return pd.DataFrame(dict(grammar=pd.Series(g, dtype=object), relation=np.array(r, np.int64), subject=np.array(s, np.int64),
+                             object=np.array(o, np.int64)))
+
+def parse_sentence(vocab:Vocab, tokens, grammars:tuple|None=None)->tuple|None:
+    "`(grammar, relation, subject, object)` if `tokens` is a sentence of one of `grammars` (first match), else None"
+    g, *fact = parse_sentences(vocab, [tokens], grammars).iloc[0]
+    return None if g is None else (g, *map(int, fact))

@@ -24,7 +24,8 @@ F = lazy_module('torch.nn.functional')
 # %% auto #0
 __all__ = ['torch', 'F', 'TRACE_KINDS', 'KEY_TOL', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer',
            'clear_key_statistics', 'key_statistics', 'ROME', 'MEMIT', 'rome_update', 'memit_update', 'key_scale',
-           'key_separation', 'distinct_keys', 'rome', 'memit']
+           'key_separation', 'distinct_keys', 'rome', 'memit', 'AlphaEdit', 'null_projector', 'alphaedit_update',
+           'alphaedit']
 
 # %% ../nbs/12_locate.ipynb #93e8b375
 def subject_last(probes:Probes, vocab:Vocab)->np.ndarray:
@@ -429,11 +430,9 @@ def rome(model, editset:EditSet, cfg:ROME, ctx)->Outcome:
     return _outcome(model, layers, fits, traced, rows)
 
 # %% ../nbs/12_locate.ipynb #94b2ffea
-@register_method('memit', MEMIT)
-def memit(model, editset:EditSet, cfg:MEMIT, ctx)->Outcome:
-    "Batched edits spread over a range of MLP output projections (or one edit after another, `sequential`)"
-    e, layers, C, rows, kls, traced = _prepare(model, editset, cfg, ctx)
-    dev, fits, L = ctx.device, [], layers[-1]
+def _write_spread(model, e, layers, C, rows, kls, cfg, dev, solve)->list:
+    "MEMIT's loop: values at the top layer, their residuals spread over `layers` from the lowest, each written by `solve(l, K, R, C_l) -> (ΔW, λ)`"
+    fits, L = [], layers[-1]
     chunks = [[i] for i in range(len(rows))] if cfg.sequential else [list(range(len(rows)))]
     for chunk in chunks:
         rs = [rows[i] for i in chunk]
@@ -445,10 +444,76 @@ def memit(model, editset:EditSet, cfg:MEMIT, ctx)->Outcome:
             if j: h = _residual_at(model, L, rs)   # the lower layers' updates moved it
             R = (z - h) / (len(layers) - j)
             W, K = _w_out(model, l).weight, _keys_at(model, l, rs)
-            lams.append(cfg.mom2_weight * key_scale(K, C[l].to(dev)))   # lambda relative to the edit keys' k^T C^-1 k
-            with torch.no_grad(): W += memit_update(K, R, C[l].to(dev), lams[-1]).to(W.dtype)
+            dW, lam = solve(l, K, R, C[l].to(dev))
+            lams.append(lam)
+            with torch.no_grad(): W += dW.to(W.dtype)
         top = [bool(targets_on_top(model, r[0], r[1], dev).all()) for r in rs]
         fits.append(dict(facts=[int(e.fact.iloc[i]) for i in chunk], layers=list(layers), lambdas=lams, steps=sum(i['steps'] for _, i in found),
                          losses=[x for _, i in found for x in i['losses']], stopped='learned' if all(top) else 'steps',
                          learned=int(sum(top)), delta_norm=float(np.mean([i['delta_norm'] for _, i in found]))))
+    return fits
+
+@register_method('memit', MEMIT)
+def memit(model, editset:EditSet, cfg:MEMIT, ctx)->Outcome:
+    "Batched edits spread over a range of MLP output projections (or one edit after another, `sequential`)"
+    e, layers, C, rows, kls, traced = _prepare(model, editset, cfg, ctx)
+    def solve(l, K, R, Cl):
+        lam = cfg.mom2_weight * key_scale(K, Cl)     # lambda relative to the edit keys' k^T C^-1 k
+        return memit_update(K, R, Cl, lam), lam
+    return _outcome(model, layers, _write_spread(model, e, layers, C, rows, kls, cfg, ctx.device, solve), traced, rows)
+
+# %% ../nbs/12_locate.ipynb #595a9066
+@dataclass(frozen=True)
+class AlphaEdit(ROME):
+    "AlphaEdit (Fang et al. 2025): MEMIT's edits with each update projected onto the null space of the preserved keys"
+    layers:tuple|None=None         # the layers to edit; None: as MEMIT chooses them
+    clamp_norm:float=0.75          # the residual change is at most this many times the residual's norm (MEMIT's)
+    null_threshold:float=1e-2      # eigenvalues of C below this fraction of its largest span the null space the update lives in
+    l2:float=0.1                   # alpha in units of the edit keys' median squared projected norm |Pk|^2 (an edit key writes a share 1/(1 + l2))
+    sequential:bool=False          # one edit after another instead of all at once
+    clamp_on:ClassVar[str] = 'residual'
+    def validate(self):
+        ROME.validate(self)
+        check(is_number(self.null_threshold, 0, 1, open_lo=True), 'null_threshold', f"must be a number in (0, 1], got {self.null_threshold!r}")
+        check(is_number(self.l2, 0, open_lo=True), 'l2', f"must be a positive number, got {self.l2!r}")
+
+# %% ../nbs/12_locate.ipynb #ce5a5492
+def null_projector(C:torch.Tensor,        # the preserved keys' second moment, (4h, 4h)
+                   threshold:float)->torch.Tensor: # eigenvalues below this fraction of the largest count as null
+    "The projection (float64) onto the eigenvectors of `C` with eigenvalue below `threshold` times the largest"
+    e, U = torch.linalg.eigh(C.double())
+    N = U[:, e < threshold * e.max()]
+    return N @ N.T
+
+def alphaedit_update(K:torch.Tensor,        # the edits' keys, (n, 4h)
+                     R:torch.Tensor,        # the output changes they need, (n, h)
+                     P:torch.Tensor,        # the null-space projection (`null_projector`)
+                     l2:float,              # alpha in units of the median |P k|^2 of the edit keys
+                     prior:torch.Tensor|None=None)->tuple[torch.Tensor, float]: # K_p^T K_p of earlier edits, (4h, 4h)
+    "(the change of `W_out` confined to `P`'s range that gives the edit keys their outputs, alpha)"
+    K, R, P = K.double(), R.double(), P.double()
+    alpha = l2 * float(torch.median(((K @ P) ** 2).sum(1)))
+    A = K.T @ K + (0 if prior is None else prior.double())
+    X = torch.linalg.solve(P @ A + alpha * torch.eye(len(P), dtype=P.dtype, device=P.device), P @ K.T @ R)
+    return X.T.float(), alpha
+
+# %% ../nbs/12_locate.ipynb #711c7889
+def _prior(model, l:int)->torch.Tensor:
+    "The keys' product K_p^T K_p of the AlphaEdit edits made before on layer `l` (kept as a buffer beside the weight, not in it)"
+    m = _w_out(model, l)
+    if not hasattr(m, 'alphaedit_prior'): m.register_buffer('alphaedit_prior', torch.zeros(m.in_features, m.in_features, dtype=torch.float64,
+                                                                                            device=m.weight.device), persistent=False)
+    return m.alphaedit_prior
+
+@register_method('alphaedit', AlphaEdit)
+def alphaedit(model, editset:EditSet, cfg:AlphaEdit, ctx)->Outcome:
+    "MEMIT's edits projected onto the null space of the corpus keys, remembering the keys of earlier edits"
+    e, layers, C, rows, kls, traced = _prepare(model, editset, cfg, ctx)
+    Ps = {l: null_projector(C[l].to(ctx.device), cfg.null_threshold) for l in layers}
+    def solve(l, K, R, Cl):
+        dW, alpha = alphaedit_update(K, R, Ps[l], cfg.l2, _prior(model, l))
+        _prior(model, l).add_(K.double().T @ K.double())
+        return dW, alpha
+    fits = _write_spread(model, e, layers, C, rows, kls, cfg, ctx.device, solve)
+    for f in fits: f['null_dims'] = [int(torch.diagonal(Ps[l]).sum().round()) for l in layers]
     return _outcome(model, layers, fits, traced, rows)

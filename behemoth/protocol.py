@@ -11,10 +11,14 @@ import numpy as np, pandas as pd
 from .core import check, is_positive_int, is_seed
 from .edit import make_editor
 from .experiments import Base, pretrained, oracle_of, edit_set, run_setting, summary_table
+from .edits import subset_edits
+from .edit import edit_model
+from .evaluate import evaluate_edit, tidy
+from .train import trained_corpus
 
 # %% auto #0
 __all__ = ['SEEDS', 'RULES', 'GRIDS', 'ci95', 'over_seeds', 'selection_score', 'setting_of', 'kind_of', 'grid_points', 'tune',
-           'Comparison', 'compare', 'headline', 'results_markdown', 'paired_difference', 'findings']
+           'Comparison', 'compare', 'sequential_curve', 'headline', 'results_markdown', 'paired_difference', 'findings']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -49,8 +53,10 @@ def over_seeds(table:pd.DataFrame,   # one row per run and seed (`summary_table(
 
 # %% ../nbs/15a_protocol.ipynb #87a4459f
 RULES = dict(edit='efficacy * utility', unlearn='old_gone * utility')
-GRIDS = dict(edit=dict(ft=dict(lr=(3e-4, 1e-3, 3e-3)), lora=dict(lr=(1e-3, 3e-3, 1e-2)), memit=dict(mom2_weight=(0.01, 0.03, 0.1))),
-             unlearn=dict(ft=dict(lr=(1e-4, 3e-4, 1e-3, 3e-3), epochs=(2, 5)), lora=dict(lr=(1e-3, 3e-3, 1e-2), epochs=(2, 5))))
+GRIDS = dict(edit=dict(ft=dict(lr=(3e-4, 1e-3, 3e-3)), lora=dict(lr=(1e-3, 3e-3, 1e-2)), memit=dict(mom2_weight=(0.01, 0.03, 0.1)),
+                 alphaedit=dict(null_threshold=(1e-3, 1e-2, 1e-1)), grace=dict(eps=(0.1, 0.3, 1.0))),
+             unlearn=dict(ft=dict(lr=(1e-4, 3e-4, 1e-3, 3e-3), epochs=(2, 5)), lora=dict(lr=(1e-3, 3e-3, 1e-2), epochs=(2, 5)),
+                    rmu=dict(steer=(30., 300.), alpha=(10., 100.))))
 
 def selection_score(summary:dict, kind:str)->float:
     "The tuning rule's number for one run (`RULES`); NaN for a diverged run"
@@ -66,8 +72,9 @@ def setting_of(editor)->dict:
     return {'method': cfg.name, **{k: v for k, v in cfg.to_dict().items() if k != 'method' and dflt.get(k) != v}}
 
 def kind_of(editor)->str|None:
-    "'edit' or 'unlearn': the board of a method's setting, from its objective (`Objective.kind`); None for a method without one (ROME, MEMIT), which serves either"
-    return getattr(getattr(make_editor(editor), 'objective', None), 'kind', None)
+    "'edit' or 'unlearn': the board of a method's setting, from its objective (`Objective.kind`) or its own `kind` (RMU); None for a method that serves either (ROME, MEMIT)"
+    cfg = make_editor(editor)
+    return getattr(getattr(cfg, 'objective', None), 'kind', None) or getattr(cfg, 'kind', None)
 
 def _kind(editors:list, kind:str|None)->str:
     kinds = {k for k in map(kind_of, editors) if k is not None}
@@ -132,7 +139,9 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
             corpus:dict|None=None,    # the bases' corpus (CorpusSpec fields)
             tune_editors:bool=True,   # choose each method's setting on the first seed's validation edits (else run them as given)
             grids:dict|None=None,     # method name -> grid; None: `GRIDS[kind]`
-            utility_size:int|None=300, relearn_steps:int=50, cache='runs/models', stats_dir=None, **labels)->Comparison:
+            utility_size:int|None=300, relearn_steps:int=50, cache='runs/models', stats_dir=None,
+            measures=(),              # opt-in measures of every test run (`behemoth.experiments.MEASURES`)
+            **labels)->Comparison:
     "Tune every method on validation edits, then run the chosen settings on every seed's test edits"
     check(isinstance(seeds, (list, tuple, range)) and len(seeds) > 0 and all(is_seed(s) for s in seeds), 'seeds', f"need a list of non-negative integer seeds, got {seeds!r}")
     check(isinstance(editors, (list, tuple)) and len(editors) > 0, 'editors', f"need a list of method settings, got {editors!r}")
@@ -153,10 +162,29 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
         es = edit_set(b, {**edit, 'seed': s})
         orc = oracle_of(b, es) if kind == 'unlearn' else None
         for e in settings:
-            r, wc, _ = run_setting(b, es, {**e, 'seed': s}, utility_size, stats_dir, orc, relearn_steps, **labels)
+            r, wc, _ = run_setting(b, es, {**e, 'seed': s}, utility_size, stats_dir, orc, relearn_steps, measures, **labels)
             res.append(r.assign(seed=s)); wcs.append(wc.assign(seed=s))
     return Comparison(pd.concat(res, ignore_index=True), pd.concat(tunings, ignore_index=True) if tunings else pd.DataFrame(),
                       pd.concat(wcs, ignore_index=True), settings, bases)
+
+# %% ../nbs/15a_protocol.ipynb #a7ca7a8c
+def sequential_curve(base:Base,              # the trained base
+                     editset,                # an `EditSet`, or `EditSpec` fields
+                     editor,                 # the method's setting (`make_editor`)
+                     k:int,                  # edits per step
+                     utility_size:int|None=300, stats_dir=None, **labels)->pd.DataFrame:
+    "Tidy results after every step of editing `k` facts at a time, each step on the model the last one left, scored on all edits so far"
+    check(is_positive_int(k), 'k', f"must be a positive integer, got {k!r}")
+    es = edit_set(base, editset)
+    facts = es.edits.fact[es.edits.trained].to_numpy()
+    model, out = base.model, []
+    for step, i in enumerate(range(0, len(facts), k), 1):
+        model, rec = edit_model(model, subset_edits(es, facts[i:i + k]), editor, vocab=base.vocab, world=base.world,
+                                stats_dir=stats_dir, corpus=trained_corpus(base.record))
+        n = min(i + k, len(facts))
+        sc = evaluate_edit(model, base.model, subset_edits(es, facts[:n]), base.vocab, world=base.world, utility_size=utility_size)
+        out.append(tidy(sc, rec, extra=dict(diverged=float(rec['diverged']))).assign(step=step, n_done=n, k=k, **labels))
+    return pd.concat(out, ignore_index=True)
 
 # %% ../nbs/15a_protocol.ipynb #e9b2ca9f
 def headline(summary:pd.DataFrame, metrics:list, by:str='method', digits:int=4)->dict:

@@ -259,7 +259,7 @@ CASES = [
     case('methods-unknown-flag', "methods --method ft", '--method'),
 
     # ---- oracle
-    case('oracle-remap-edit-set', "oracle {M} {E} --quiet --out {T}/o", 'remap'),
+    case('oracle-edits-of-another-world', "oracle {M} {E2} --quiet --out {T}/o", 'world'),   # a remap set trains the edit oracle (test_cli.py)
     case('oracle-model-is-world', "oracle {W} {R} --quiet --out {T}/o", 'model'),
     case('oracle-edits-is-model', "oracle {M} {M} --quiet --out {T}/o", 'edits'),
     case('oracle-of-edited-model', "oracle {EM} {R} --quiet --out {T}/o", 'record'),
@@ -327,3 +327,23 @@ def test_catalogue_covers_every_subcommand():
     used = {p.values[0].split()[0] for p in CASES if p.values[0]}
     assert set(COMMANDS) <= used, sorted(set(COMMANDS) - used)
     assert len(CASES) >= 45
+
+def test_oracle_of_a_remap_set(fx, tmp_path, capsys):
+    "The valid counterpart of the catalogue's oracle cases: a remap set's oracle is the fixture model retrained on its world with the edits true"
+    from behemoth.edits import load_edits
+    from behemoth.model import load_model_dir
+    from behemoth.unlearn import edited_world
+    from behemoth.world import load_world
+    d, before = tmp_path, snapshot(fx.root)
+    assert main(['edits', fx.paths['W'], '--kind', 'remap_nested', '--n', '2', '--repeats', '2', '--n-retain', '5', '--out', str(d/'e')]) == 0
+    capsys.readouterr()
+    assert main(['oracle', fx.paths['M'], str(d/'e'), '--out', str(d/'o'), '--quiet']) == 0
+    out = capsys.readouterr().out
+    assert out.startswith('edit oracle: 2 edits made true') and out.count('\n') == 1, out
+    _, world, _, rec = load_model_dir(d/'o')
+    want = edited_world(load_world(fx.paths['W']), load_edits(d/'e'))
+    assert world.facts.equals(want.facts) and world.spec == want.spec     # the directory records the edited world
+    eo = rec['edit_oracle']
+    assert rec['steps'] == 20 and eo['kind'] == 'remap_nested' and len(eo['edited']) == 2
+    assert len(eo['changed']) > 2                                          # the moved objects' subjects moved with them
+    assert snapshot(fx.root) == before

@@ -8,7 +8,7 @@ from behemoth.train import TrainSpec, train
 from behemoth.model import load_model_dir
 from behemoth.edit import edit_model
 from behemoth.evaluate import evaluate_edit, summarize, tidy
-from behemoth.unlearn import unlearning_metrics, train_oracle
+from behemoth.unlearn import unlearning_metrics, train_oracle, MIA_SCORES
 
 from behemoth.cli import main
 
@@ -35,6 +35,7 @@ def test_oracle_and_unlearning_cli(tmp_path, capsys):
     assert 0 <= s['forget_quality'] <= 1 and 'relearned_oracle' in s
     assert s['log_tr'] > s['log_tr_base'] and s['bits_removed'] > 0   # NPO holds less of the truth than the base model did
     assert 0 <= s['base_known'] <= 1 and np.isnan(s['forgotten']) == (s['base_known'] == 0)   # forgetting is measured over the facts the base knew
+    assert all(0 <= s[f'mia_auc_{k}'] <= 1 and 0 <= s[f'mia_auc_{k}_oracle'] <= 1 and f'privleak_{k}' in s for k in MIA_SCORES)   # membership inference
     orec = load_model_dir(d/'oracle')[3]
     assert orec['steps'] == load_model_dir(d/'base')[3]['steps'] and len(orec['exclude']) == 4
     # ROME through the CLI, with its key statistics cached on disk
