@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, pyarrow.parquet as pq
-from .world import World, WorldSpec, nested_of, namespaces
+from .world import World, WorldSpec, nested_of, namespaces, make_world
 from .core import check, is_positive_int, is_seed, is_number, spec_from_dict, atomic_dir, read_json, Ragged, take_rows, concat_rows, seeded_sample
 from .vocab import Vocab, make_vocab
 from .grammar import GRAMMARS, REFUSED, get_grammar, render, hash_keys
@@ -16,8 +16,9 @@ from .probes import (Probes, build_probes, concat_probes, texts, write_probe_fil
                              probe_grammar, probes_to_arrow, probes_from_arrow)
 
 # %% auto #0
-__all__ = ['EDIT_KINDS', 'EDIT_SPLITS', 'SPLIT_ROLES', 'EditSpec', 'choose_edits', 'EditSet', 'make_edits', 'save_edits',
-           'load_edits', 'check_world', 'truth_probes', 'subset_edits']
+__all__ = ['EDIT_KINDS', 'EDIT_SPLITS', 'SPLIT_ROLES', 'RIPPLE_SPLITS', 'EDIT_ORACLE_KINDS', 'EditSpec', 'choose_edits',
+           'EditSet', 'make_edits', 'save_edits', 'load_edits', 'check_world', 'truth_probes', 'subset_edits',
+           'edited_world']
 
 # %% ../nbs/06_edits.ipynb #be9157b3
 EDIT_KINDS = ('remap', 'remap_nested', 'forget_relation', 'refusal', 'ft_qa')
@@ -298,8 +299,19 @@ def truth_probes(editset:EditSet, vocab:Vocab, grammar:str='default')->Probes:
                         fact=e.fact.to_numpy(), trained=e.trained.to_numpy())
 
 # %% ../nbs/06_edits.ipynb #d92ab3dd
+RIPPLE_SPLITS = ('inherited', 'correlated_partner', 'nested_dependents')   # splits whose expected change follows from one edit
+
+def _dependents_of(editset:EditSet, pt:pd.DataFrame, chosen:pd.DataFrame)->np.ndarray:
+    "Rows of the `nested_dependents` split whose subject's nested object is one the chosen edits move"
+    m = (pt.split == 'nested_dependents').to_numpy()
+    if not m.any(): return m
+    w = make_world(editset.world_spec)
+    hop1 = w.facts.object.to_numpy()[w.fact_id(w.spec.nested_index, pt.subject.to_numpy()[m])]
+    out = np.zeros(len(pt), bool); out[m] = np.isin(hop1, chosen.subject)
+    return out
+
 def subset_edits(editset:EditSet, facts)->EditSet:
-    "The edit set with only the trained edits of `facts`: their sentences, all retain sentences, their efficacy probes, every other split whole"
+    "The edit set with only the trained edits of `facts`: their sentences, all retain sentences, their efficacy and ripple probes, every other split whole"
     facts = np.asarray(facts, np.int64)
     tr = editset.edits.trained.to_numpy()
     bad = np.setdiff1d(facts, editset.edits.fact[tr])
@@ -307,5 +319,28 @@ def subset_edits(editset:EditSet, facts)->EditSet:
     edits = editset.edits[~tr | editset.edits.fact.isin(facts).to_numpy()].reset_index(drop=True)
     t, pt = editset.train.table, editset.probes.table
     keep = (t.role != 'edit').to_numpy() | t.fact.isin(facts).to_numpy()
-    mine = ~pt.split.isin(['edited', 'edited_other_grammar']).to_numpy() | pt.fact.isin(facts).to_numpy()
+    mine = ~pt.split.isin(['edited', 'edited_other_grammar', *RIPPLE_SPLITS]).to_numpy() | pt.fact.isin(facts).to_numpy()
+    chosen = editset.edits[editset.edits.fact.isin(facts)]
+    of_subject = pt.split.isin(['inherited', 'correlated_partner']).to_numpy() & pt.subject.isin(chosen.subject).to_numpy()
+    mine |= of_subject | _dependents_of(editset, pt, chosen)
     return EditSet(editset.spec, editset.world_spec, edits, editset.train[keep], take_rows(editset.sentences, keep), editset.probes[mine])
+
+# %% ../nbs/06_edits.ipynb #86563617
+EDIT_ORACLE_KINDS = ('remap', 'remap_nested', 'ft_qa')   # edit sets that give facts new objects: their oracle trains on the edited world
+
+def edited_world(world:World, editset:EditSet)->World:
+    "`world` with the edits true: each edited fact's object replaced by its new one (stated in every sentence), and the inherited facts that derive from an edited fact derived again"
+    check(editset.spec.kind in EDIT_ORACLE_KINDS, 'editset',
+          f"a {editset.spec.kind!r} edit set gives no fact a new object; the edited world takes {', '.join(EDIT_ORACLE_KINDS)}")
+    check_world(editset, world)
+    e, f, s = editset.edits, world.facts.copy(), world.spec
+    obj = f.object.to_numpy().copy(); obj[e.fact] = e.new
+    f['object'] = obj; f.loc[e.fact.to_numpy(), 'minority'] = -1; f.loc[e.fact.to_numpy(), 'n_minority'] = 0
+    if s.n_nested:   # "person lives in the city of their company": again from the edited company and location facts
+        R, subj = s.n_relations, np.arange(s.n_subjects)
+        of = obj[world.fact_id(s.nested_index, subj)]
+        loc = obj[world.fact_id(R + 1, np.arange(s.objects[s.nested_index]))]
+        moved = np.isin(subj, e.subject[e.relation == s.nested_index]) | np.isin(of, e.subject[e.relation == R + 1])
+        moved &= ~np.isin(subj, e.subject[e.relation == R])            # an edit of the inherited fact itself stands
+        obj[world.fact_id(R, subj[moved])] = loc[of[moved]]; f['object'] = obj
+    return World(world.spec, f, world.relations)

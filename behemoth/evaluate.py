@@ -13,7 +13,7 @@ from .core import check, is_positive_int, is_number, atomic_write, seeded_sample
 from .vocab import Vocab, EOS, PAD, UNK, entity_tokens, detokenize
 from .grammar import targets, REFUSED, get_grammar, parse_sentences, name_index
 from .probes import Probes, make_probes, concat_probes, build_probes, object_markers
-from .edits import EditSet, EDIT_SPLITS, SPLIT_ROLES, check_world
+from .edits import EditSet, EDIT_SPLITS, SPLIT_ROLES, check_world, edited_world, EDIT_ORACLE_KINDS
 from .model import candidate_logprobs, relation_candidates, last_logprobs, evaluating, greedy_correct, probe_metrics
 torch = lazy_module('torch')
 
@@ -231,7 +231,7 @@ def fluency(model:torch.nn.Module,  # a (possibly edited) model
             grammar:str='default',  # prompts are this grammar's words before the subject, then a random subject's name
             max_new_tokens:int=16,  # longest continuation
             temperature:float=1.,   # softmax temperature of the sampling
-            editset:EditSet|None=None, # truth is the world after these edits (their new objects)
+            editset:EditSet|None=None, # truth is the world after these edits (`behemoth.edits.edited_world`; a forgetting set's facts: none true)
             batch_size:int=512, device=None)->tuple[pd.DataFrame, dict]:
     "Free continuations of `n` random subjects' prompts, one row each (text, parse, truth), and the fractions that are sentences, of the prompt's grammar, and true"
     check(is_positive_int(n), 'n', f"must be a positive integer, got {n!r}")
@@ -243,7 +243,8 @@ def fluency(model:torch.nn.Module,  # a (possibly edited) model
     p = parse_sentences(vocab, seqs)
     valid = p.grammar.notna().to_numpy()
     truth = world.facts.object.to_numpy().copy()
-    if editset is not None: truth[editset.edits.fact.to_numpy()] = editset.edits.new.to_numpy()
+    if editset is not None and editset.spec.kind in EDIT_ORACLE_KINDS: truth = edited_world(world, editset).facts.object.to_numpy()
+    elif editset is not None: truth[editset.edits.fact.to_numpy()] = editset.edits.new.to_numpy()   # forgotten: no object is true
     fact = np.where(valid, world.fact_id(np.maximum(p.relation.to_numpy(), 0), subj), 0)
     text = [detokenize(vocab, np.where(np.array(s) < vocab.size, s, UNK)).decode().strip() for s in seqs]   # ids past the vocabulary: <|unk|>
     rows = pd.DataFrame(dict(subject=subj, text=text, tokens=seqs, grammar=p.grammar, relation=p.relation, object=p.object, valid=valid,

@@ -22,10 +22,10 @@ torch = lazy_module('torch')
 F = lazy_module('torch.nn.functional')
 
 # %% auto #0
-__all__ = ['torch', 'F', 'TRACE_KINDS', 'KEY_TOL', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace', 'critical_layer',
-           'clear_key_statistics', 'key_statistics', 'ROME', 'MEMIT', 'rome_update', 'memit_update', 'key_scale',
-           'key_separation', 'distinct_keys', 'rome', 'memit', 'AlphaEdit', 'null_projector', 'alphaedit_update',
-           'alphaedit']
+__all__ = ['torch', 'F', 'TRACE_KINDS', 'KEY_TOL', 'PRIOR', 'subject_last', 'causal_trace', 'trace_table', 'plot_trace',
+           'critical_layer', 'clear_key_statistics', 'key_statistics', 'ROME', 'MEMIT', 'rome_update', 'memit_update',
+           'key_scale', 'key_separation', 'distinct_keys', 'rome', 'memit', 'AlphaEdit', 'null_projector',
+           'alphaedit_update', 'alphaedit']
 
 # %% ../nbs/12_locate.ipynb #93e8b375
 def subject_last(probes:Probes, vocab:Vocab)->np.ndarray:
@@ -493,17 +493,20 @@ def alphaedit_update(K:torch.Tensor,        # the edits' keys, (n, 4h)
     "(the change of `W_out` confined to `P`'s range that gives the edit keys their outputs, alpha)"
     K, R, P = K.double(), R.double(), P.double()
     alpha = l2 * float(torch.median(((K @ P) ** 2).sum(1)))
+    check(alpha > 0, 'null_threshold', "the edit keys have no component in the null space: raise null_threshold")
     A = K.T @ K + (0 if prior is None else prior.double())
     X = torch.linalg.solve(P @ A + alpha * torch.eye(len(P), dtype=P.dtype, device=P.device), P @ K.T @ R)
     return X.T.float(), alpha
 
 # %% ../nbs/12_locate.ipynb #711c7889
+PRIOR = 'alphaedit_prior'   # the buffer on an MLP output projection holding K_p^T K_p of earlier AlphaEdit edits
+
 def _prior(model, l:int)->torch.Tensor:
     "The keys' product K_p^T K_p of the AlphaEdit edits made before on layer `l` (kept as a buffer beside the weight, not in it)"
     m = _w_out(model, l)
-    if not hasattr(m, 'alphaedit_prior'): m.register_buffer('alphaedit_prior', torch.zeros(m.in_features, m.in_features, dtype=torch.float64,
-                                                                                            device=m.weight.device), persistent=False)
-    return m.alphaedit_prior
+    if not hasattr(m, PRIOR): m.register_buffer(PRIOR, torch.zeros(m.in_features, m.in_features, dtype=torch.float64,
+                                                                  device=m.weight.device), persistent=False)
+    return getattr(m, PRIOR)
 
 @register_method('alphaedit', AlphaEdit)
 def alphaedit(model, editset:EditSet, cfg:AlphaEdit, ctx)->Outcome:

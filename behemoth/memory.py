@@ -7,11 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-from .core import check, is_positive_int, is_number, lazy_module
+from .core import check, is_positive_int, is_number, is_seed, lazy_module
 from .grammar import render
 from .edits import EditSet
 from .edit import Method, Outcome, register_method
 from .finetune import training_rows, targets_on_top, check_layers
+from .locate import PRIOR
+from .grammar import REFUSED
 torch = lazy_module('torch')
 F = lazy_module('torch.nn.functional')
 
@@ -89,7 +91,7 @@ class GRACE(Method):
     v_steps:int=100                # most optimisation steps per edit (GRACE: 100)
     def validate(self):
         Method.validate(self)
-        check(self.layer is None or (isinstance(self.layer, int) and not isinstance(self.layer, bool) and self.layer >= 0), 'layer',
+        check(self.layer is None or is_seed(self.layer), 'layer',
               f"must be a non-negative layer index or None, got {self.layer!r}")
         check(is_number(self.eps, 0, open_lo=True), 'eps', f"must be a positive number, got {self.eps!r}")
         check(is_number(self.v_lr, 0, open_lo=True), 'v_lr', f"must be a positive number, got {self.v_lr!r}")
@@ -148,7 +150,9 @@ class InContext(torch.nn.Module):
     def after(self, mod, args, kwargs, out):
         ids = args[0] if args else kwargs.get('input_ids')
         if ids is None or ids.shape[1] <= len(self.context) or not torch.equal(ids[0, :len(self.context)], self.context.to(ids.device)): return out
-        out.last_hidden_state = out.last_hidden_state[:, len(self.context):]
+        P = len(self.context)
+        out.last_hidden_state = out.last_hidden_state[:, P:]
+        if getattr(out, 'hidden_states', None) is not None: out.hidden_states = tuple(h[:, P:] for h in out.hidden_states)
         return out
 
 # %% ../nbs/12a_memory.ipynb #547974af
@@ -171,30 +175,40 @@ class InContextEdit(Method):
 def ice(model, editset:EditSet, cfg:InContextEdit, ctx)->Outcome:
     "Put the edits' statements (default grammar) before every input; earlier in-context edits stay before them"
     e = editset.edits[editset.edits.trained]
-    s = render('default', ctx.vocab, e.relation.to_numpy(), e.subject.to_numpy(), e.new.to_numpy().clip(0))
+    rf = (e.new == REFUSED).to_numpy()       # a refusal edit is written with the refusal marker as its object
+    parts = [render(g, ctx.vocab, e.relation.to_numpy()[m], e.subject.to_numpy()[m], e.new.to_numpy()[m].clip(0)).tokens
+             for g, m in (('default', ~rf), ('refusal', rf)) if m.any()]
     ic = _in_context(model)
-    ic.context = torch.cat([ic.context, torch.from_numpy(s.tokens.astype(np.int64)).to(ic.context.device)])
+    ic.context = torch.cat([ic.context, *(torch.from_numpy(t.astype(np.int64)).to(ic.context.device) for t in parts)])
     return Outcome([], [dict(steps=0, losses=[], stopped='learned', context_tokens=len(ic.context))], len(e), 0)
 
 # %% ../nbs/12a_memory.ipynb #214e9acc
 MEMORY_FILE = 'memory.pt'
 
 def memory_state(model)->dict|None:
-    "The codebooks and the in-context prefix `model` holds beside its weights, as plain tensors; None when it holds none"
+    "The codebooks, the in-context prefix and AlphaEdit's earlier keys `model` holds beside its weights, as plain tensors; None when it holds none"
     out = {}
     for l, layer in enumerate(model.gpt_neox.layers):
-        if hasattr(layer.mlp.dense_4h_to_h, 'grace'):
-            cb = layer.mlp.dense_4h_to_h.grace
-            out[f'grace.{l}'] = {k: getattr(cb, k).detach().cpu() for k in ('keys', 'values', 'eps', 'labels')}
+        lin = layer.mlp.dense_4h_to_h
+        if hasattr(lin, 'grace'): out[f'grace.{l}'] = {k: getattr(lin.grace, k).detach().cpu() for k in ('keys', 'values', 'eps', 'labels')}
+        if hasattr(lin, PRIOR): out[f'alphaedit.{l}'] = getattr(lin, PRIOR).detach().cpu()   # AlphaEdit's keys of earlier edits
     if hasattr(model.gpt_neox, 'ice'): out['ice'] = model.gpt_neox.ice.context.detach().cpu()
     return out or None
 
 def attach_memory(model, state:dict|None):
     "Give `model` the memory of `memory_state` (in place); returns the model"
+    L, dev = model.config.num_hidden_layers, next(model.parameters()).device
     for k, v in (state or {}).items():
-        check(k == 'ice' or k.startswith('grace.'), 'memory', f"unknown memory entry {k!r}")
-        if k == 'ice': _in_context(model).context = v.to(next(model.parameters()).device)
+        kind, _, l = k.partition('.')
+        check(k == 'ice' or (kind in ('grace', 'alphaedit') and l.isdigit() and int(l) < L), 'memory',
+              f"unknown memory entry {k!r} (ice, grace.<layer> or alphaedit.<layer>, layers below {L})")
+        if k == 'ice': _in_context(model).context = v.to(dev)
+        elif kind == 'alphaedit':
+            lin = model.gpt_neox.layers[int(l)].mlp.dense_4h_to_h
+            check(tuple(v.shape) == (lin.in_features,) * 2, 'memory', f"{k} has shape {tuple(v.shape)}, the layer's keys are {lin.in_features}-wide")
+            lin.register_buffer(PRIOR, v.to(dev), persistent=False)
         else:
-            cb = _codebook(model, int(k.split('.')[1]))
-            for name, x in v.items(): setattr(cb, name, x.to(cb.keys.device))
+            cb = _codebook(model, int(l))
+            check(v['keys'].shape[1:] == cb.keys.shape[1:] and v['values'].shape[1:] == cb.values.shape[1:], 'memory', f"{k} does not fit layer {l}")
+            for name, x in v.items(): setattr(cb, name, x.to(dev))
     return model

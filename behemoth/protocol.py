@@ -172,15 +172,20 @@ def sequential_curve(base:Base,              # the trained base
                      editset,                # an `EditSet`, or `EditSpec` fields
                      editor,                 # the method's setting (`make_editor`)
                      k:int,                  # edits per step
-                     utility_size:int|None=300, stats_dir=None, **labels)->pd.DataFrame:
+                     utility_size:int|None=300, stats_dir=None,
+                     seed:int|None=None,     # the method's seed (None: the setting's own)
+                     **labels)->pd.DataFrame:
     "Tidy results after every step of editing `k` facts at a time, each step on the model the last one left, scored on all edits so far"
     check(is_positive_int(k), 'k', f"must be a positive integer, got {k!r}")
-    es = edit_set(base, editset)
+    es, editor = edit_set(base, editset), setting_of(editor)
+    if seed is not None: editor = {**editor, 'seed': int(seed)}
     facts = es.edits.fact[es.edits.trained].to_numpy()
     model, out = base.model, []
     for step, i in enumerate(range(0, len(facts), k), 1):
         model, rec = edit_model(model, subset_edits(es, facts[i:i + k]), editor, vocab=base.vocab, world=base.world,
                                 stats_dir=stats_dir, corpus=trained_corpus(base.record))
+        if step == 1 and 'layers' in rec['fits'][0] and make_editor(editor).to_dict().get('layers') is None:
+            editor = {**editor, 'layers': tuple(rec['fits'][0]['layers'])}   # traced once: every later step edits the same layers
         n = min(i + k, len(facts))
         sc = evaluate_edit(model, base.model, subset_edits(es, facts[:n]), base.vocab, world=base.world, utility_size=utility_size)
         out.append(tidy(sc, rec, extra=dict(diverged=float(rec['diverged']))).assign(step=step, n_done=n, k=k, **labels))

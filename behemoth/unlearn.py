@@ -14,7 +14,7 @@ from .vocab import Vocab, PAD, EOS
 from .grammar import render, targets as object_targets
 from .probes import Probes, build_probes, concat_probes, object_markers, texts
 from .corpus import CorpusSpec
-from .edits import EditSet, check_world, truth_probes
+from .edits import EditSet, check_world, truth_probes, edited_world, EDIT_ORACLE_KINDS
 from .model import candidate_logprobs, relation_candidates, load_model_dir, greedy_correct, evaluating
 from .evaluate import score_edit, untouched_probes, retain_probes, ORDER, ROLES
 from .train import TrainSpec, train
@@ -22,10 +22,10 @@ from .finetune import FineTune, training_rows, fit
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'FORGETTING_KINDS', 'MIA_SCORES', 'EDIT_ORACLE_KINDS', 'oracle_specs', 'forgotten_facts', 'train_oracle',
-           'log_truth_ratio', 'truth_ratios', 'ks_test', 'relearn_pool', 'relearn', 'sentence_logprobs', 'loss_score',
-           'zlib_score', 'min_k_score', 'min_k_plus_plus_score', 'mia_scores', 'mia_auc', 'privleak', 'unseen_objects',
-           'mia_sentences', 'mia_metrics', 'unlearning_metrics', 'edited_world', 'train_edit_oracle', 'edit_agreement']
+__all__ = ['torch', 'FORGETTING_KINDS', 'MIA_SCORES', 'oracle_specs', 'forgotten_facts', 'train_oracle', 'log_truth_ratio',
+           'truth_ratios', 'ks_test', 'relearn_pool', 'relearn', 'sentence_logprobs', 'loss_score', 'zlib_score',
+           'min_k_score', 'min_k_plus_plus_score', 'mia_scores', 'mia_auc', 'privleak', 'unseen_objects',
+           'mia_sentences', 'mia_metrics', 'unlearning_metrics', 'train_edit_oracle', 'edit_agreement']
 
 # %% ../nbs/13_unlearn.ipynb #801db7d0
 FORGETTING_KINDS = ('refusal', 'forget_relation')   # edit sets whose facts are unlearned
@@ -253,26 +253,6 @@ def unlearning_metrics(unlearned:torch.nn.Module, # the unlearned model
         ru, ro = relearn(unlearned, editset, world, vocab, steps=relearn_steps), relearn(oracle, editset, world, vocab, steps=relearn_steps)
         out.update(relearned=ru['relearn_after'], relearned_oracle=ro['relearn_after'])
     return out
-
-# %% ../nbs/13_unlearn.ipynb #728af3b7
-EDIT_ORACLE_KINDS = ('remap', 'remap_nested', 'ft_qa')   # edit sets that give facts new objects: their oracle trains on the edited world
-
-def edited_world(world:World, editset:EditSet)->World:
-    "`world` with the edits true: each edited fact's object replaced by its new one (stated in every sentence), and the inherited facts that derive from an edited fact derived again"
-    check(editset.spec.kind in EDIT_ORACLE_KINDS, 'editset',
-          f"a {editset.spec.kind!r} edit set gives no fact a new object; the edited world takes {', '.join(EDIT_ORACLE_KINDS)}")
-    check_world(editset, world)
-    e, f, s = editset.edits, world.facts.copy(), world.spec
-    obj = f.object.to_numpy().copy(); obj[e.fact] = e.new
-    f['object'] = obj; f.loc[e.fact.to_numpy(), 'minority'] = -1; f.loc[e.fact.to_numpy(), 'n_minority'] = 0
-    if s.n_nested:   # "person lives in the city of their company": again from the edited company and location facts
-        R, subj = s.n_relations, np.arange(s.n_subjects)
-        of = obj[world.fact_id(s.nested_index, subj)]
-        loc = obj[world.fact_id(R + 1, np.arange(s.objects[s.nested_index]))]
-        moved = np.isin(subj, e.subject[e.relation == s.nested_index]) | np.isin(of, e.subject[e.relation == R + 1])
-        moved &= ~np.isin(subj, e.subject[e.relation == R])            # an edit of the inherited fact itself stands
-        obj[world.fact_id(R, subj[moved])] = loc[of[moved]]; f['object'] = obj
-    return World(world.spec, f, world.relations)
 
 # %% ../nbs/13_unlearn.ipynb #cea33067
 def train_edit_oracle(base:str|Path,     # the trained base model's directory
