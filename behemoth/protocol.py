@@ -184,11 +184,13 @@ def sequential_curve(base:Base,              # the trained base
     for step, i in enumerate(range(0, len(facts), k), 1):
         model, rec = edit_model(model, subset_edits(es, facts[i:i + k]), editor, vocab=base.vocab, world=base.world,
                                 stats_dir=stats_dir, corpus=trained_corpus(base.record))
-        if step == 1 and 'layers' in rec['fits'][0] and make_editor(editor).to_dict().get('layers') is None:
-            editor = {**editor, 'layers': tuple(rec['fits'][0]['layers'])}   # traced once: every later step edits the same layers
+        if step == 1:
+            label = rec['label']                                               # the setting's name on every step's rows
+            if 'layers' in rec['fits'][0] and make_editor(editor).to_dict().get('layers') is None:
+                editor = {**editor, 'layers': tuple(rec['fits'][0]['layers'])}   # traced once: every later step edits the same layers
         n = min(i + k, len(facts))
         sc = evaluate_edit(model, base.model, subset_edits(es, facts[:n]), base.vocab, world=base.world, utility_size=utility_size)
-        out.append(tidy(sc, rec, extra=dict(diverged=float(rec['diverged']))).assign(step=step, n_done=n, k=k, **labels))
+        out.append(tidy(sc, rec, extra=dict(diverged=float(rec['diverged']))).assign(method=label, step=step, n_done=n, k=k, **labels))
     return pd.concat(out, ignore_index=True)
 
 # %% ../nbs/15a_protocol.ipynb #e9b2ca9f
