@@ -19,10 +19,10 @@ torch = lazy_module('torch')
 
 # %% auto #0
 __all__ = ['torch', 'SCORE_COLUMNS', 'ROLES', 'ORDER', 'METRICS', 'TIDY_COLUMNS', 'score_edit', 'retain_facts',
-           'untouched_probes', 'retain_probes', 'evaluate_edit', 'split_metrics', 'register_metric', 'summarize',
-           'mean_where', 'role_of', 'utility', 'utility_drop', 'sample_continuations', 'fluency', 'greedy_names',
-           'two_hop_chains', 'two_hop', 'setting_columns', 'tidy', 'save_results', 'load_results', 'plot_splits',
-           'plot_summary']
+           'untouched_probes', 'retain_probes', 'evaluation_probes', 'evaluate_edit', 'split_metrics',
+           'register_metric', 'summarize', 'mean_where', 'role_of', 'utility', 'utility_drop', 'sample_continuations',
+           'fluency', 'greedy_names', 'two_hop_chains', 'two_hop', 'setting_columns', 'tidy', 'save_results',
+           'load_results', 'plot_splits', 'plot_summary']
 
 # %% ../nbs/11_evaluate.ipynb #d8b7fb9e
 SCORE_COLUMNS = ['split', 'distance', 'grammar', 'fact', 'relation', 'expected', 'old', 'propagated',
@@ -99,6 +99,13 @@ def retain_probes(world:World, vocab:Vocab, editset:EditSet)->Probes:
     return p
 
 # %% ../nbs/11_evaluate.ipynb #87d635b1
+def evaluation_probes(editset:EditSet, vocab:Vocab,
+                      world:World|None=None,     # the world: adds the `untouched` (utility) and `retain` splits
+                      utility_size:int|None=500)->Probes:
+    "Every probe an edit is scored on: the edit set's splits, and with the world its untouched and retain facts"
+    if world is None: return editset.probes
+    return concat_probes([editset.probes, untouched_probes(world, vocab, editset, utility_size, editset.spec.seed), retain_probes(world, vocab, editset)])
+
 def evaluate_edit(edited:torch.nn.Module,  # the edited model
                   base:torch.nn.Module,    # the model before the edit
                   editset:EditSet,         # the edit set
@@ -108,9 +115,7 @@ def evaluate_edit(edited:torch.nn.Module,  # the edited model
                   batch_size:int=512, device=None)->pd.DataFrame:
     "Per-probe scores of the edited model with the base model's beside them"
     check(utility_size is None or is_positive_int(utility_size), 'utility_size', f"must be a positive integer or None, got {utility_size!r}")
-    p = editset.probes
-    if world is not None:
-        p = concat_probes([p, untouched_probes(world, vocab, editset, utility_size, editset.spec.seed), retain_probes(world, vocab, editset)])
+    p = evaluation_probes(editset, vocab, world, utility_size)
     a = score_edit(edited, p, vocab, batch_size, device)
     b = score_edit(base, p, vocab, batch_size, device)
     return a.assign(base_correct=b.correct, base_correct_cand=b.correct_cand, base_old_top1=b.old_top1, base_top_token=b.top_token,

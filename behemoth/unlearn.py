@@ -16,7 +16,7 @@ from .probes import Probes, build_probes, concat_probes, object_markers, texts
 from .corpus import CorpusSpec
 from .edits import EditSet, check_world, truth_probes, edited_world, EDIT_ORACLE_KINDS
 from .model import candidate_logprobs, relation_candidates, load_model_dir, greedy_correct, evaluating
-from .evaluate import score_edit, untouched_probes, retain_probes, ORDER, ROLES
+from .evaluate import score_edit, evaluation_probes, ORDER, ROLES
 from .train import TrainSpec, train
 from .finetune import FineTune, training_rows, fit
 torch = lazy_module('torch')
@@ -40,6 +40,13 @@ def forgotten_facts(editset:EditSet)->np.ndarray:
     "The facts an edit set forgets: every edited fact, held-out subjects' included"
     return np.sort(editset.edits.fact.to_numpy())
 
+def _rerun_inputs(base, editset:EditSet)->tuple:
+    "(world, vocab, record, training spec, corpus spec) of a base model's run, checked against the edit set: what an oracle retrains from"
+    _, world, vocab, rec = load_model_dir(base)
+    check(world is not None, 'base', f"{base} records no world")
+    check_world(editset, world)
+    return (world, vocab, rec, *oracle_specs(rec))
+
 def train_oracle(base:str|Path,          # the trained base model's directory
                  editset:EditSet,        # the facts to leave out (all of its edits)
                  out:str|Path,           # the oracle's model directory
@@ -48,10 +55,7 @@ def train_oracle(base:str|Path,          # the trained base model's directory
     check(editset.spec.kind in FORGETTING_KINDS, 'editset',
           f"the oracle of unlearning leaves forgotten facts out, but a {editset.spec.kind!r} edit set teaches new ones; "
           f"it takes a forgetting edit set ({', '.join(FORGETTING_KINDS)}); `train_edit_oracle` trains the oracle of an edit")
-    _, world, vocab, rec = load_model_dir(base)
-    check(world is not None, 'base', f"{base} records no world")
-    check_world(editset, world)
-    spec, corpus = oracle_specs(rec)
+    world, vocab, rec, spec, corpus = _rerun_inputs(base, editset)
     check(corpus.mode == 'statement', 'corpus', f"the oracle needs a statement corpus: {corpus.mode!r} documents cannot leave single facts out")
     return train(world, out, spec, corpus, vocab=vocab, exclude=forgotten_facts(editset), overwrite=overwrite, progress=progress)
 
@@ -263,10 +267,7 @@ def train_edit_oracle(base:str|Path,     # the trained base model's directory
     check(editset.spec.kind in EDIT_ORACLE_KINDS, 'editset',
           f"the oracle of an edit trains on the new objects, but a {editset.spec.kind!r} edit set has none; it takes "
           f"{', '.join(EDIT_ORACLE_KINDS)} (a forgetting edit set's oracle is `train_oracle`)")
-    _, world, vocab, rec = load_model_dir(base)
-    check(world is not None, 'base', f"{base} records no world")
-    check_world(editset, world)
-    spec, corpus = oracle_specs(rec)
+    world, vocab, rec, spec, corpus = _rerun_inputs(base, editset)
     w = edited_world(world, editset)
     changed = np.flatnonzero(w.facts.object.to_numpy() != world.facts.object.to_numpy())
     rec = train(w, out, spec, corpus, vocab=vocab, exclude=rec.get('exclude') or None, overwrite=overwrite, progress=progress)
@@ -282,8 +283,7 @@ def edit_agreement(edited:torch.nn.Module,   # the edited model
                    utility_size:int|None=500, batch_size:int=512)->pd.DataFrame:
     "Per split: how often the edited model's greedy answer agrees with the edit oracle's, and how often each is right in the edited world"
     w = edited_world(world if world is not None else make_world(editset.world_spec), editset)
-    p = editset.probes
-    if world is not None: p = concat_probes([p, untouched_probes(world, vocab, editset, utility_size, editset.spec.seed), retain_probes(world, vocab, editset)])
+    p = evaluation_probes(editset, vocab, world, utility_size)
     truth = w.facts.object.to_numpy()[p.table.fact.to_numpy()]
     p = Probes(p.table.assign(expected=truth, propagated=truth), p.prompts, object_targets('default', vocab, p.table.relation.to_numpy(), truth))
     a, o = score_edit(edited, p, vocab, batch_size), score_edit(oracle, p, vocab, batch_size)
