@@ -4,9 +4,10 @@
 
 # %% ../nbs/15_experiments.ipynb #1a4f604d
 from __future__ import annotations
-import contextlib, hashlib, json, re, tempfile
+import contextlib, hashlib, json, os, re, tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+import filelock
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
 from .world import World, WorldSpec, world_spec
@@ -23,9 +24,9 @@ from .unlearn import train_oracle, unlearning_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'MEASURES', 'as_spec', 'fingerprint', 'Base', 'code_version', 'pretrained', 'oracle_of', 'edit_set',
-           'extra_measures', 'run_setting', 'summary_table', 'change_summary', 'editors_with', 'lora_grid',
-           'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table', 'capacity_sweep',
+__all__ = ['torch', 'SOFT_LOCK_ENV', 'MEASURES', 'as_spec', 'fingerprint', 'Base', 'cache_lock', 'code_version', 'pretrained',
+           'oracle_of', 'edit_set', 'extra_measures', 'run_setting', 'summary_table', 'change_summary', 'editors_with',
+           'lora_grid', 'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table', 'capacity_sweep',
            'experiment_dirs', 'figure_name', 'save_figure', 'write_results', 'long_table', 'plot_metric_lines',
            'plot_metric_bars', 'plot_locality', 'plot_split_panels', 'plot_scatter', 'plot_binned']
 
@@ -66,19 +67,27 @@ class Base:
         w, t = self.world.spec, self.record['train']
         return f"S{w.n_subjects}-{t['preset']}-s{w.seed}"
 
-# %% ../nbs/15_experiments.ipynb #af59032b
+# %% ../nbs/15_experiments.ipynb #4668c598
+SOFT_LOCK_ENV = 'BEHEMOTH_SOFT_LOCK'   # set to 1: soft (marker-file) cache locks, for filesystems whose flock is node-local
+
+def cache_lock(path:str|Path)->filelock.BaseFileLock:
+    "The inter-process lock on `path`: `filelock.FileLock`, or `filelock.SoftFileLock` on `<path>.soft` where `BEHEMOTH_SOFT_LOCK=1`"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if os.environ.get(SOFT_LOCK_ENV, '0') not in ('', '0'): return filelock.SoftFileLock(str(path) + '.soft')
+    return filelock.FileLock(str(path))
+
 @contextlib.contextmanager
 def _locked(path:Path):
-    "An exclusive lock on `path` while the block runs (where the platform has `fcntl`)"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, 'a') as f:
-        try: import fcntl
-        except ImportError: fcntl = None
-        if fcntl: fcntl.flock(f, fcntl.LOCK_EX)
-        try: yield
-        finally:
-            if fcntl: fcntl.flock(f, fcntl.LOCK_UN)
+    "Hold `cache_lock(path)` while the block runs; a filesystem without flock gets the soft lock"
+    lock = cache_lock(path)
+    try: lock.acquire()
+    except NotImplementedError:   # filelock 3.x where flock fails with ENOSYS (4.x falls back by itself)
+        lock = filelock.SoftFileLock(str(path) + '.soft'); lock.acquire()
+    try: yield
+    finally: lock.release()
 
+# %% ../nbs/15_experiments.ipynb #af59032b
 def code_version()->str:
     "A fingerprint of the source of the modules that make a trained model: a cached base from other code is not reused"
     import behemoth

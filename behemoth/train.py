@@ -18,8 +18,9 @@ torch = lazy_module('torch')
 F = lazy_module('torch.nn.functional')
 
 # %% auto #0
-__all__ = ['torch', 'F', 'TRAINED_SPLITS', 'TrainSpec', 'lr_at', 'resolve_world', 'eval_grammars', 'without_facts',
-           'recall_table', 'recall_of', 'capacity', 'checkpoints', 'Run', 'train', 'train_summary', 'trained_corpus']
+__all__ = ['torch', 'F', 'TRAINED_SPLITS', 'LOG_EVERY_S', 'TrainSpec', 'lr_at', 'resolve_world', 'eval_grammars', 'without_facts',
+           'recall_table', 'recall_of', 'capacity', 'checkpoints', 'Progress', 'Run', 'train', 'train_summary',
+           'trained_corpus']
 
 # %% ../nbs/09_train.ipynb #e9a10094
 @dataclass(frozen=True)
@@ -208,6 +209,60 @@ def _check_resumable(meta:dict, world:World, corpus:CorpusSpec, spec:TrainSpec, 
     diff = [k for k in b if k not in _FREE and a.get(k) != b[k]]
     check(not diff, 'resume', f"{path} was trained with other {diff}: {[a.get(k) for k in diff]}, not {[b[k] for k in diff]}")
 
+# %% ../nbs/09_train.ipynb #2af3b58e
+LOG_EVERY_S = 30.   # seconds between plain progress lines, where the stream is not a terminal
+
+def _interactive(file)->bool:
+    "A terminal, or a Jupyter kernel's stream (where tqdm draws a widget): where a redrawn bar belongs"
+    if type(file).__module__.startswith('ipykernel'): return True
+    try: return bool(file.isatty())
+    except (AttributeError, ValueError): return False   # no isatty, or a closed file
+
+def _duration(s:float)->str:
+    s = int(round(s))
+    return f"{s}s" if s < 60 else f"{s // 60}m{s % 60:02d}s" if s < 3600 else f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+# %% ../nbs/09_train.ipynb #180b9aa9
+class Progress:
+    "A loop's progress on `file`: tqdm's bar on a terminal (or in Jupyter), else a plain line every `every` s and one at the end"
+    def __init__(self, total:int,        # steps in all
+                 initial:int=0,           # steps already done (a resumed run)
+                 desc:str='train',        # what the plain lines call the loop
+                 unit:str='step',         # what one step is called
+                 file=None,               # the stream; None: `sys.stderr`
+                 disable:bool=False,      # show nothing
+                 every:float|None=None,   # seconds between plain lines; None: `LOG_EVERY_S`
+                 clock=time.monotonic):   # seconds now (a fake clock in tests)
+        self.total, self.n, self.n0, self.desc, self.unit, self.disable, self.clock = total, initial, initial, desc, unit, disable, clock
+        self.file, self.every, self.postfix = sys.stderr if file is None else file, LOG_EVERY_S if every is None else every, {}
+        self.t0 = self.last = clock()
+        self.bar = None
+        if not disable and _interactive(self.file):
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=total, initial=initial, unit=unit, dynamic_ncols=True, file=self.file)
+    def update(self, n:int=1, **postfix):
+        "Advance `n` steps; `postfix` (name=value) is shown after the count from now on"
+        self.n += n; self.postfix.update(postfix)
+        if self.bar is not None: self.bar.set_postfix(self.postfix, refresh=False); self.bar.update(n)
+        elif not self.disable and self.clock() - self.last >= self.every: self._write(False)
+    def line(self, final:bool=False)->str:
+        "The plain line: count, share done, postfix, rate, and the time left (or, `final`, taken)"
+        dt = self.clock() - self.t0
+        rate = (self.n - self.n0) / dt if dt > 0 else 0.
+        left = f"in {_duration(dt)}" if final else f"eta {_duration((self.total - self.n) / rate)}" if rate > 0 else 'eta -'
+        post = ''.join(f" {k} {v}" for k, v in self.postfix.items())
+        return f"{self.desc} {self.unit} {self.n}/{self.total} ({self.n / max(1, self.total):.0%}){post} {rate:.1f} {self.unit}s/s {left}"
+    def _write(self, final:bool):
+        self.last = self.clock()
+        print(self.line(final), file=self.file, flush=True)
+    def close(self):
+        "Close the bar, or write the final plain line; once"
+        if self.bar is not None: self.bar.close()
+        elif not self.disable: self._write(True)
+        self.bar, self.disable = None, True
+    def __enter__(self): return self
+    def __exit__(self, *exc): self.close()
+
 # %% ../nbs/09_train.ipynb #ba2cda4f
 def _optimizer(model:torch.nn.Module, spec:TrainSpec, dev:torch.device)->torch.optim.AdamW:
     decay = [p for p in model.parameters() if p.ndim >= 2]
@@ -338,9 +393,8 @@ def _checkpoint(run:Run):
 
 # %% ../nbs/09_train.ipynb #beb5b14b
 def _loop(run:Run, progress:bool, callback)->str:
-    from tqdm.auto import tqdm
     spec, dev = run.spec, run.dev
-    bar = tqdm(total=spec.steps, initial=run.step, disable=not progress or run.rank != 0, unit='step', dynamic_ncols=True, file=sys.stderr)
+    bar = Progress(spec.steps, run.step, disable=not progress or run.rank != 0)
     stopped, last_eval, last_loss = 'steps', None, None
     win_loss, win_steps, win_data, win_time = torch.zeros((), device=dev), 0, 0., 0.
     last = spec.steps if spec.stop_at is None else min(spec.stop_at, spec.steps)
@@ -358,12 +412,11 @@ def _loop(run:Run, progress:bool, callback)->str:
                                  tokens_per_s=win_steps * spec.batch_size * spec.seq_len / win_time, data_frac=win_data / win_time, elapsed=run.elapsed)
                 run.emit(last_loss)
                 win_loss.zero_(); win_steps, win_data, win_time = 0, 0., 0.
-            bar.update(1)
             done = run.step == last
             if spec.eval_every and run.step % spec.eval_every == 0 and not done:
                 last_eval = _evaluate_recall(run)
                 if spec.target_recall is not None and last_eval['recall'] >= spec.target_recall: stopped = 'target_recall'
-            bar.set_postfix(loss=f"{last_loss['loss']:.3f}" if last_loss else '-', recall=f"{last_eval['recall']:.3f}" if last_eval else '-', refresh=False)
+            bar.update(1, loss=f"{last_loss['loss']:.3f}" if last_loss else '-', recall=f"{last_eval['recall']:.3f}" if last_eval else '-')
             if spec.save_every and run.step % spec.save_every == 0 and not done and stopped == 'steps': _checkpoint(run)
             if callback is not None: callback(run.step, run.history)
             if stopped != 'steps': break
@@ -398,7 +451,7 @@ def train(world:World|WorldSpec|str|Path,  # the world: a `World`, a `WorldSpec`
           vocab:Vocab|None=None,           # the world's vocabulary (with a `World` only); None: `make_vocab(world)`
           resume:bool=False,               # continue from the run's latest checkpoint, if it has one
           overwrite:bool=False,            # replace `out` if it exists
-          progress:bool=True,              # show a progress bar (rank 0)
+          progress:bool=True,              # show progress on stderr (rank 0): a bar on a terminal, a line every `LOG_EVERY_S` s in a log
           callback=None,                   # called as `callback(step, logs)` after every optimizer step
           exclude=None)->dict:             # fact ids left out of the corpus and of recall (the retrained oracle of unlearning)
     "Pretrain a model on `world`'s corpus and write it to the model directory `out`; returns the training record (None on ranks > 0)"
