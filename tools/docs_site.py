@@ -5,6 +5,8 @@ nbs/NN_*.ipynb) are committed without outputs, so they are executed first; an ex
 its executed copy in runs/suite/ when `make demo` left one, else executed with its smoke-sized defaults. Pages follow
 nbs/sidebar.yml, every page links to every other with relative links (the site works from file:// and from any base
 URL), and the site is built in a temporary folder beside --out and renamed into place only when every page built.
+No page shows a path of this machine (papermill's injected out_dir, a warning's file): in every cell's source and text
+output the repository root is made relative, /tmp/ written TMPDIR/ and the home folder ~/.
 
     python3 tools/docs_site.py                    # _docs/ from nbs/, 2 notebooks at a time
     python3 tools/docs_site.py --no-execute       # render the stored outputs only (a quick look at the layout)
@@ -200,9 +202,10 @@ TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 # the lab template's own page rules (its notebook_css block, which TEMPLATE replaces), then the sidebar's
 SITE_CSS = """
 a.anchor-link { display: none; }
+/* a long code line scrolls (as in Quarto sites), never cut off; a wide output (a table) scrolls in its .jp-OutputArea-output */
 .jp-InputArea, .jp-InputArea-editor { overflow: hidden; }
 .cm-editor.cm-s-jupyter .highlight pre { padding: var(--jp-code-padding) 4px; margin: 0; font-family: inherit;
-  font-size: inherit; line-height: inherit; color: inherit; }
+  font-size: inherit; line-height: inherit; color: inherit; overflow-x: auto; }
 .jp-OutputArea-output pre { line-height: inherit; font-family: inherit; }
 .jp-RenderedText pre { color: var(--jp-content-font-color1); font-size: var(--jp-code-font-size); }
 .jp-Collapser { display: none; }
@@ -269,6 +272,31 @@ def shown(nb):
         if d.get('output') == 'false': cell.outputs = []
         if cell.source or cell.outputs: cells.append(cell)
     nb.cells = cells
+    return nb
+
+
+def _local_paths(root: Path)->list:
+    "(pattern, replacement) for this machine's paths: the repository root made relative, /tmp/ as TMPDIR/, home as ~/"
+    edge = r'(?:(?<![\w.:/~-])|(?<=\dm))'   # where a path begins: not inside a URL or another path; after an ANSI colour
+    home = str(Path.home()).rstrip('/')
+    subs = [(re.escape(str(root)) + '/', ''), (re.escape(str(root)) + r'(?![\w.-])', '.'), ('/tmp/', 'TMPDIR/')]
+    return [(re.compile(edge + p), r) for p, r in subs + ([(re.escape(home) + '/', '~/')] if home else [])]
+
+
+def unlocal(nb, root: Path):
+    "`nb` with this machine's paths (papermill's injected out_dir, warnings, tracebacks) rewritten in every cell's source and text"
+    subs = _local_paths(root)
+    def fix(t):
+        for pat, rep in subs: t = pat.sub(rep, t)
+        return t
+    for cell in nb.cells:
+        cell.source = fix(cell.source)
+        for o in cell.get('outputs', []):
+            if 'text' in o: o.text = fix(o.text)
+            for k, v in o.get('data', {}).items():
+                if k.startswith('text/') and isinstance(v, str): o.data[k] = fix(v)
+            if 'traceback' in o: o.traceback = [fix(t) for t in o.traceback]
+            if 'evalue' in o: o.evalue = fix(o.evalue)
     return nb
 
 
@@ -393,7 +421,7 @@ def page_job(page: Page, nav: str, site_title: str, skip_flags: list, root: Path
         if page.execute: err = execute(nb, str(page.nb.parent), skip_flags)
         elif err := _error_line(nb): err = f'holds a failed run: {err}'
         if err: return '', '', f'docs: {name}: {err}'
-        text = to_html(page, nb, nav, site_title)
+        text = to_html(page, unlocal(nb, root), nav, site_title)
     except Exception as e:
         return '', '', f"docs: {name}: {type(e).__name__}: {' '.join(str(e).split())[:300]}"
     return text, f"docs: {'executed and ' if page.execute else ''}converted {name} ({time.perf_counter() - t0:.0f} s)", ''
