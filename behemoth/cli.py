@@ -8,9 +8,10 @@ import argparse, dataclasses, os, sys, time
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['COMMANDS', 'parse_value', 'add_spec_args', 'spec_overrides', 'UserError', 'spec_from_args', 'cmd_world', 'cmd_probes',
-           'cmd_edits', 'cmd_corpus', 'cmd_generate', 'world_arg', 'cmd_train', 'cmd_demo', 'cmd_edit', 'cmd_methods',
-           'cmd_oracle', 'cmd_evaluate', 'cmd_run', 'cmd_diff', 'make_parser', 'main']
+__all__ = ['COMMANDS', 'EXPORTS', 'parse_value', 'add_spec_args', 'spec_overrides', 'UserError', 'spec_from_args', 'cmd_world',
+           'cmd_probes', 'cmd_edits', 'cmd_corpus', 'cmd_generate', 'world_arg', 'cmd_train', 'cmd_demo', 'cmd_edit',
+           'cmd_methods', 'cmd_oracle', 'cmd_evaluate', 'cmd_run', 'cmd_diff', 'cmd_bench', 'cmd_export', 'make_parser',
+           'main']
 
 # %% ../nbs/18_cli.ipynb #e29e94df
 def parse_value(text:str):
@@ -226,7 +227,10 @@ def cmd_train(args):
     world = world_arg(args.world)
     spec, corpus = _train_spec(args), CorpusSpec(**spec_overrides(CorpusSpec, args, prefix='corpus_'))
     rec = train(world, args.out, spec, corpus, resume=args.resume, overwrite=args.overwrite, progress=not args.quiet)
-    if rec is not None: print(train_summary(rec))
+    if rec is None: return                 # ranks > 0 of a torchrun
+    from behemoth.share import write_model_card
+    write_model_card(args.out)             # README.md: what the directory holds and how to load it
+    print(train_summary(rec))
 
 def _add_train(p, argv):
     from behemoth.corpus import CorpusSpec
@@ -334,6 +338,8 @@ def cmd_edit(args):
             import torch
             torch.save(mem, tmp/MEMORY_FILE)        # the weights file holds parameters only
         write_model_files(edited, tmp, world, vocab, _edited_record(rec, args.model, args.edits))
+        from behemoth.share import write_model_card
+        write_model_card(tmp)
     print(f"{rec['label']}: {rec['n_edits']} edits in {rec['steps']} steps ({rec['stopped']}), {rec['seconds']:.1f} s -> {args.out}")
 
 def _add_edit(p, argv):
@@ -419,6 +425,11 @@ def _add_evaluate(p, argv):
 COMMANDS['evaluate'] = (cmd_evaluate, _add_evaluate)
 
 # %% ../nbs/18_cli.ipynb #b5dd8fcb
+def _executor_args(p):
+    p.add_argument('--executor', default='local', choices=('local', 'slurm', 'debug'),
+                   help="where the jobs run (submitit): processes on this machine, a SLURM job array, or one by one in this process")
+    p.add_argument('--slurm', action='append', default=[], metavar='NAME=VALUE', help="an sbatch setting for --executor slurm, e.g. partition=cpu, mem_gb=8 (repeatable)")
+
 def cmd_run(args):
     "Run experiment notebooks with papermill (in parallel with --jobs), gather their results into one table, and print a summary"
     from behemoth.runner import run_notebooks, parse_assignments, summary_text
@@ -429,7 +440,8 @@ def cmd_run(args):
         os.environ['BEHEMOTH_PLUGINS'] = ','.join(x for x in [os.environ.get('BEHEMOTH_PLUGINS', ''), args.plugins] if x)
     t0 = time.perf_counter()
     s = run_notebooks(nbs, out=args.out, figures=args.figures, cache=args.cache, jobs=args.jobs, profile=args.profile, params=args.params,
-                      overrides=parse_assignments(args.p), params_dir=args.params_dir, threads=args.threads, progress=not args.quiet)
+                      overrides=parse_assignments(args.p), params_dir=args.params_dir, threads=args.threads, progress=not args.quiet,
+                      executor=args.executor, slurm=parse_assignments(args.slurm))
     failed = int((s.status != 'ok').sum())
     print(f"\n{summary_text(s)}\n\n{len(s) - failed} of {len(s)} notebooks ran in {time.perf_counter() - t0:.0f} s; "
           f"executed notebooks and results.csv in {args.out}, figures in {args.figures}" + (f"; {failed} FAILED (see above)" if failed else ''))
@@ -448,6 +460,7 @@ def _add_run(p, argv):
     p.add_argument('--params-dir', default='params', help="where the profiles are")
     p.add_argument('--plugins', default=None, help="comma-separated modules registering methods the notebooks may use")
     p.add_argument('--quiet', action='store_true', help="no progress line")
+    _executor_args(p)
 COMMANDS['run'] = (cmd_run, _add_run)
 
 # %% ../nbs/18_cli.ipynb #73388df1
@@ -475,6 +488,53 @@ def _add_diff(p, argv):   # the runner (pandas, papermill's reader) is imported 
     p.add_argument('--atol', type=float, default=0., help="absolute tolerance (default: 0, exact)")
     p.add_argument('--show', type=int, default=40, help="differing rows printed")
 COMMANDS['diff'] = (cmd_diff, _add_diff)
+
+# %% ../nbs/18_cli.ipynb #9302f8d0
+def cmd_bench(args):
+    "Run a benchmark setting: every method tuned on validation edits and scored over seeds; print and write the leaderboards"
+    from behemoth.bench import run_bench
+    from behemoth.runner import parse_assignments
+    methods = [m.strip() for m in args.methods.split(',') if m.strip()] if args.methods else None
+    plugins = [m.strip() for m in (args.plugins or '').split(',') if m.strip()]
+    t0 = time.perf_counter()
+    b = run_bench(args.setting, out=args.out, methods=methods, executor=args.executor, jobs=args.jobs, threads=args.threads,
+                  cache=args.cache, jobs_dir=args.jobs_dir, plugins=plugins, slurm=parse_assignments(args.slurm),
+                  settings_dir=args.settings_dir, progress=not args.quiet)
+    print(f"\n{b['markdown']}\nbench {args.setting}: {time.perf_counter() - t0:.0f} s; boards and results in {b['dir']}"
+          + (f"; {len(b['failed'])} job(s) FAILED: {', '.join(b['failed'])}" if b['failed'] else ''))
+    return 1 if b['failed'] else 0
+
+def _add_bench(p, argv):
+    p.add_argument('setting', help="a setting's name (params/bench/<name>.yaml, e.g. cpu-v1) or a YAML file")
+    p.add_argument('--methods', default=None, help="comma-separated method names, labels or objectives (default: every registered one)")
+    p.add_argument('--plugins', default=None, help="comma-separated modules that register more methods")
+    p.add_argument('--out', default='runs/bench', help="the boards and results go to OUT/<name>/")
+    p.add_argument('--jobs', type=int, default=2, help="jobs at once")
+    p.add_argument('--threads', type=int, default=1, help="torch threads per job (results depend on it)")
+    p.add_argument('--cache', default='runs/models', help="trained bases and oracles (shared with the experiments)")
+    p.add_argument('--jobs-dir', default='runs/jobs', help="submitit's folder: jobs, logs (on a shared filesystem for SLURM)")
+    p.add_argument('--settings-dir', default='params/bench', help="where named settings are")
+    p.add_argument('--quiet', action='store_true', help="no line per finished job")
+    _executor_args(p)
+COMMANDS['bench'] = (cmd_bench, _add_bench)
+
+# %% ../nbs/18_cli.ipynb #98e37444
+EXPORTS = dict(hf="a Hugging Face dataset: Parquet configs (facts, probes, edit sets, corpus sample) and a dataset card")
+
+def cmd_export(args):
+    "Export a world directory in a format other tools read: `hf`, a Hugging Face dataset"
+    from behemoth.share import export_hf
+    _check_out(args.out, args.overwrite, [args.world])
+    rows = export_hf(args.world, args.out, overwrite=args.overwrite, corpus_sentences=args.corpus_sentences)
+    print(', '.join(f"{c} {sum(s.values()):,}" for c, s in rows.items()) + f" rows -> {args.out}")
+
+def _add_export(p, argv):   # `export FORMAT ...`: one sub-subcommand per format
+    from behemoth.share import CORPUS_SENTENCES
+    sub = p.add_subparsers(dest='format', required=True, metavar='FORMAT', parser_class=_Parser)
+    h = sub.add_parser('hf', help=EXPORTS['hf'], description=EXPORTS['hf'])
+    _world_dir_arg(h); _out_args(h)
+    h.add_argument('--corpus-sentences', type=int, default=CORPUS_SENTENCES, help=f"training sentences sampled into the `corpus` config, 0 for none (default: {CORPUS_SENTENCES})")
+COMMANDS['export'] = (cmd_export, _add_export)
 
 # %% ../nbs/18_cli.ipynb #644aaaa5
 def _command_of(argv:list)->str|None:

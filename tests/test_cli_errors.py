@@ -302,6 +302,26 @@ CASES = [
     case('diff-other-columns', "diff {T}/a.csv {T}/b.csv", 'different columns',
          files(a_dot_csv='metric,value\nx,1\n', b_dot_csv='metric,seed,value\nx,0,1\n')),
     case('diff-negative-rtol', "diff {T}/a.csv {T}/a.csv --rtol -1", 'rtol', files(a_dot_csv='metric,value\nx,1\n')),
+
+    # ---- export
+    case('export-no-format', "export", 'FORMAT'),
+    case('export-unknown-format', "export csv {W} --out {T}/d", 'invalid choice'),
+    case('export-world-missing', "export hf {T}/nope --out {T}/d", 'nope'),
+    case('export-world-is-edit-set', "export hf {E} --out {T}/d", 'not a world directory'),
+    case('export-out-exists', "export hf {W} --out {T}/d", 'exists', files(d__keep_dot_txt='mine')),
+    case('export-out-is-world', "export hf {W} --out {W}", 'input'),
+    case('export-corpus-negative', "export hf {W} --corpus-sentences -1 --out {T}/d", 'corpus_sentences'),
+
+    # ---- bench (a setting file of our own; nothing may be trained or written before the checks)
+    case('bench-unknown-setting', "bench cpu-v0 --out {T}/b --jobs-dir {T}/j", 'cpu-v0'),
+    case('bench-setting-invalid-yaml', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'not valid YAML', files(s_dot_yaml='name: [\n')),
+    case('bench-setting-unknown-key', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'sedes', files(s_dot_yaml="name: x\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\nsedes: [0]\n")),
+    case('bench-no-validation-edits', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'n_validation', files(s_dot_yaml="name: x\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n".replace('n_validation: 2', 'n_validation: 0'))),
+    case('bench-method-on-wrong-board', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'unlearn', files(s_dot_yaml="name: x\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n".replace('method: grace', 'objective: npo'))),
+    case('bench-unknown-method', "bench {T}/s.yaml --methods mem1t --out {T}/b --jobs-dir {T}/j", 'mem1t', files(s_dot_yaml="name: x\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n")),
+    case('bench-jobs-zero', "bench {T}/s.yaml --jobs 0 --out {T}/b --jobs-dir {T}/j", 'jobs', files(s_dot_yaml="name: x\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n")),
+    case('bench-slurm-settings-locally', "bench {T}/s.yaml --slurm partition=cpu --out {T}/b --jobs-dir {T}/j", 'slurm', files(s_dot_yaml="name: x\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n")),
+    case('run-slurm-settings-locally', RUN + " --slurm partition=cpu", 'slurm', notebook),
 ]
 
 @pytest.mark.parametrize('argv, word, prep', CASES)
