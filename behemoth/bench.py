@@ -7,28 +7,42 @@ from __future__ import annotations
 import json, shutil, time
 from pathlib import Path
 import numpy as np, pandas as pd, yaml
-from .core import check, is_seed, is_positive_int, atomic_write, write_json, environment
+from .core import check, is_seed, is_positive_int, atomic_dir, check_writable, environment
 from .edit import METHODS, OBJECTIVES, make_editor, load_plugins
 from .edits import EditSpec
+from .world import WorldSpec
+from .corpus import CorpusSpec
 from .train import TrainSpec
-from .experiments import pretrained, oracle_of, edit_set, summary_table
-from .protocol import RULES, compare, setting_of, kind_of, selection_score, over_seeds
+from .experiments import as_spec, pretrained, oracle_of, edit_set, summary_table
+from .protocol import RULES, GRIDS, compare, setting_of, kind_of, selection_score, over_seeds, grid_points
 from .runner import run_jobs, check_executor
 
 # %% auto #0
-__all__ = ['BOARDS', 'SETTING_KEYS', 'BOARD_KEYS', 'check_setting', 'read_setting', 'board_methods', 'prepare_job', 'method_job',
-           'per_seed_table', 'leaderboard', 'board_markdown', 'run_bench']
+__all__ = ['BOARDS', 'SETTING_KEYS', 'BOARD_KEYS', 'grid_of', 'check_setting', 'read_setting', 'board_methods', 'prepare_job',
+           'method_job', 'per_seed_table', 'leaderboard', 'board_markdown', 'run_bench']
 
 # %% ../nbs/16a_bench.ipynb #9a263520
 BOARDS = ('edit', 'unlearn')
-SETTING_KEYS = dict(name=str, about=str, seeds=list, world=dict, corpus=dict, train=dict, utility_size=int, boards=dict)
+SETTING_KEYS = dict(name=str, about=str, seeds=list, world=dict, corpus=dict, train=dict, utility_size=int, boards=dict, smoke=bool)
 BOARD_KEYS = dict(edit=dict, metrics=list, methods=list, relearn_steps=int, grids=dict)   # grids: method name -> {field: values}, in place of `protocol.GRIDS`
 
 def _fields(d:dict, keys:dict, where:str):
     bad = sorted(set(d) - set(keys))
     check(not bad, where, f"has unknown key(s) {bad}; allowed: {sorted(keys)}")
     for k, v in d.items():
-        check(v is None or isinstance(v, keys[k]), f"{where}.{k}", f"must be a {keys[k].__name__}, got {v!r}")
+        check(isinstance(v, keys[k]), f"{where}.{k}", f"must be a {keys[k].__name__}, got {v!r}")
+
+def grid_of(setting:dict, board:str, method)->dict|None:
+    "The grid a method is tuned over on a board: the board's own `grids` entry for its name, else `protocol.GRIDS`"
+    name = make_editor(method).name
+    own = (setting['boards'][board].get('grids') or {})
+    return own[name] if name in own else GRIDS[board].get(name)
+
+def _spec(cls, d:dict, where:str):
+    "A spec from a setting's mapping, every problem a ValueError naming where it is"
+    try: return as_spec(cls, d)
+    except TypeError as e: raise ValueError(f"{where}: {e}") from None
+    except ValueError as e: raise ValueError(f"{where}.{e}") from None
 
 # %% ../nbs/16a_bench.ipynb #f720d8c9
 def check_setting(s:dict)->dict:
@@ -36,19 +50,24 @@ def check_setting(s:dict)->dict:
     check(isinstance(s, dict), 'setting', f"must be a mapping, got {type(s).__name__}")
     _fields(s, SETTING_KEYS, 'setting')
     for k in ('name', 'seeds', 'world', 'train', 'boards'): check(k in s, 'setting', f"needs {k!r}")
-    TrainSpec(**s['train'])
-    check(len(s['seeds']) > 0 and all(is_seed(x) for x in s['seeds']), 'setting.seeds', f"need non-negative integer seeds, got {s['seeds']!r}")
+    _spec(WorldSpec, s['world'], 'setting.world'); _spec(TrainSpec, s['train'], 'setting.train'); _spec(CorpusSpec, s.get('corpus') or {}, 'setting.corpus')
+    seeds = s['seeds']
+    check(all(is_seed(x) for x in seeds) and len(set(seeds)) == len(seeds), 'setting.seeds', f"need distinct non-negative integer seeds, got {seeds!r}")
+    check(len(seeds) >= 3 or (s.get('smoke') and seeds), 'setting.seeds', f"a board's intervals need at least 3 seeds, got {seeds!r} (a setting for trying things out says smoke: true)")
     check(s['boards'] and set(s['boards']) <= set(BOARDS), 'setting.boards', f"must name one or more of {BOARDS}, got {sorted(s['boards'])}")
     for name, b in s['boards'].items():
         w = f"setting.boards.{name}"
         check(isinstance(b, dict), w, f"must be a mapping, got {b!r}"); _fields(b, BOARD_KEYS, w)
         for k in ('edit', 'metrics', 'methods'): check(k in b and b[k], w, f"needs a non-empty {k!r}")
-        es = EditSpec(**b['edit'])
+        bad = sorted({'part', 'seed'} & set(b['edit']))
+        check(not bad, f"{w}.edit", f"sets {bad}: the bench draws each seed's validation and test parts itself")
+        es = _spec(EditSpec, b['edit'], f"{w}.edit")
         check(es.n_validation > 0, f"{w}.edit", "needs n_validation > 0: hyperparameters are chosen on validation edits")
         check(all(isinstance(m, str) for m in b['metrics']), f"{w}.metrics", f"must be metric names, got {b['metrics']!r}")
         for e in b['methods']:
             k = kind_of(e)
             check(k in (None, name), f"{w}.methods", f"{setting_of(e)} is a method for the {k!r} board")
+            grid_points(e, grid_of(s, name, e))   # every grid field is one the method has
     return s
 
 # %% ../nbs/16a_bench.ipynb #5bfb24ee
@@ -59,7 +78,8 @@ def read_setting(setting,                           # a setting's name, a YAML f
     p = Path(setting)
     if p.suffix not in ('.yaml', '.yml'): p = Path(settings_dir)/f"{setting}.yaml"
     names = sorted(x.stem for x in Path(settings_dir).glob('*.yaml'))
-    check(p.is_file(), 'setting', f"no setting {str(setting)!r} ({p} does not exist); named settings: {names}")
+    check(p.is_file(), 'setting', f"no setting {str(setting)!r} ({p} does not exist); named settings: {names}"
+          + ('' if names else " (named settings live in a clone's params/bench/: run from its root, or give a YAML file)"))
     try: s = yaml.safe_load(p.read_text())
     except yaml.YAMLError as e: raise ValueError(f"setting: {p} is not valid YAML ({str(e).splitlines()[0]})") from None
     return check_setting(s)
@@ -116,30 +136,39 @@ def method_job(setting:dict, board:str, method:dict, cache:str, plugins=())->dic
     load_plugins(plugins)
     w, t, e, c = _board_specs(setting, board); t0 = time.perf_counter()
     cmp_ = compare(w, t, e, [method], seeds=setting['seeds'], kind=board, corpus=c, utility_size=setting.get('utility_size', 300),
-                   relearn_steps=setting['boards'][board].get('relearn_steps', 50), grids=setting['boards'][board].get('grids'),
+                   relearn_steps=setting['boards'][board].get('relearn_steps', 50), grids={make_editor(method).name: grid_of(setting, board, method)},
                    cache=cache, stats_dir=Path(cache)/'stats')
-    return dict(results=cmp_.results.assign(board=board), tuning=cmp_.tuning.assign(board=board), setting=cmp_.settings[0],
-                seconds=time.perf_counter() - t0)
+    entry = make_editor(method).label   # the setting's name for it, whatever the tuned label (a tuned rank is in it)
+    return dict(results=cmp_.results.assign(board=board, entry=entry), tuning=cmp_.tuning.assign(board=board, entry=entry),
+                setting=cmp_.settings[0], seconds=time.perf_counter() - t0)
 
 # %% ../nbs/16a_bench.ipynb #cd4a6859
 def per_seed_table(results:pd.DataFrame, board:str, metrics:list)->pd.DataFrame:
-    "One row per method and seed of a board: its headline metrics, the rule's score (`protocol.selection_score`), seconds and divergence"
+    "One row per method (as the setting names it: `entry`) and seed of a board: headline metrics, the rule's score (`protocol.selection_score`), seconds, divergence"
     need = ['efficacy', 'utility', 'old_gone', 'seconds', 'diverged']
-    t = summary_table(results[results.board == board], by=['method', 'seed'], metrics=[*metrics, *[m for m in need if m not in metrics]])
-    return t.assign(score=[selection_score(r, board) for r in t.to_dict('records')])
+    t = summary_table(results[results.board == board], by=['entry', 'seed'], metrics=[*metrics, *[m for m in need if m not in metrics]])
+    return t.assign(score=[selection_score(r, board) for r in t.to_dict('records')]).rename(columns=dict(entry='method'))
 
 # %% ../nbs/16a_bench.ipynb #09ef3b26
-def leaderboard(results:pd.DataFrame,   # tidy results of a bench (a `board` column)
+def _ranks(keys:list)->list:
+    "1 + the number of rows strictly ahead of each: ties share a rank"
+    return [1 + sum(k2 < k for k2 in keys) for k in keys]
+
+def leaderboard(results:pd.DataFrame,   # tidy results of a bench (`board` and `entry` columns)
                 board:str, metrics:list,
-                jobs:list|None=None)->pd.DataFrame: # per method: dict(method, status, error, setting, seconds) of its job
-    "The board: one row per method, ranked by the rule's mean score on the test edits; failed jobs last"
-    ps = per_seed_table(results, board, metrics) if len(results) and (results.board == board).any() else pd.DataFrame(columns=['method', 'seed'])
+                jobs:list|None=None)->pd.DataFrame: # per method: dict(method, status, error, setting, tuned, job_seconds) of its job
+    "The board: one row per method, ranked by the rule's mean score on the test edits; diverged methods after the others, failed jobs last"
     cols = [*metrics, 'score', 'seconds']
-    s = over_seeds(ps, 'method', cols) if len(ps) else pd.DataFrame(columns=['method', 'n_seeds', 'diverged'])
-    j = pd.DataFrame(jobs or [], columns=['method', 'status', 'error', 'setting', 'job_seconds'])
-    s = (j.merge(s, on='method', how='outer') if len(j) else s.assign(status='ok', error='', setting='', job_seconds=np.nan))
-    s = s.assign(board=board, failed=s.status.ne('ok'), rule=RULES[board]).sort_values(['failed', 'score'], ascending=[True, False], na_position='last')
-    return s.drop(columns='failed').reset_index(drop=True).assign(rank=lambda d: range(1, len(d) + 1))
+    s = pd.DataFrame(columns=['method', 'n_seeds', 'n_diverged', 'diverged', *[m + x for m in cols for x in ('', '_lo', '_hi')]])
+    if len(results) and (results.board == board).any():
+        ps = per_seed_table(results, board, metrics)
+        s = over_seeds(ps, 'method', cols).merge(ps.groupby('method').diverged.sum().astype(int).rename('n_diverged').reset_index(), on='method')
+    j = pd.DataFrame(jobs or [], columns=['method', 'status', 'error', 'setting', 'tuned', 'job_seconds'])
+    s = j.merge(s, on='method', how='left') if len(j) else s.assign(status='ok', error='', setting=None, tuned='', job_seconds=np.nan)
+    s = s.assign(board=board, rule=RULES[board], diverged=s.diverged.fillna(False).astype(bool))
+    key = [(st != 'ok', dv, -sc if np.isfinite(sc) else np.inf) for st, dv, sc in zip(s.status, s.diverged, s.score.astype(float))]
+    s = s.assign(rank=_ranks(key)).sort_values('rank', kind='stable').reset_index(drop=True)
+    return s
 
 # %% ../nbs/16a_bench.ipynb #2f541e42
 def _cell(r, m, digits=2)->str:
@@ -149,31 +178,22 @@ def _cell(r, m, digits=2)->str:
     return f"{v:.{digits}f}" + (f" [{lo:.{digits}f}, {hi:.{digits}f}]" if lo is not None and np.isfinite(lo) else '')
 
 def board_markdown(board:pd.DataFrame, metrics:list, digits:int=2)->str:
-    "A board as a Markdown table: mean [95% interval] of each metric, the chosen hyperparameters and the cost"
-    head = ['rank', 'method', *metrics, f"score ({board.rule.iloc[0]})" if len(board) else 'score', 'chosen on validation', 'seconds per edit', 'seeds']
+    "A board as a Markdown table: mean [95% interval] of each metric, the hyperparameters chosen on validation edits, the cost"
+    head = ['rank', 'method', *metrics, f"score ({board.rule.iloc[0]})" if len(board) else 'score', 'chosen on validation', 'seconds per edit set', 'seeds']
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in board.to_dict('records'):
-        name = r['method'] + (' (diverged)' if r.get('diverged') is True else '')
+        dv = int(r['n_diverged']) if pd.notna(r.get('n_diverged')) else 0
+        name = r['method'] + (f" (diverged on {dv} of {int(r['n_seeds'])} seeds)" if dv else '')
         if r['status'] != 'ok':
             lines.append(f"| {r['rank']} | {name} | " + f"failed: {r['error']}".replace('|', '/') + ' |' * (len(head) - 2)); continue
-        chosen = ', '.join(f"{k}={v}" for k, v in (r['setting'] or {}).items() if k not in ('method',)) if isinstance(r['setting'], dict) else ''
-        lines.append('| ' + ' | '.join([str(r['rank']), name, *[_cell(r, m, digits) for m in metrics], _cell(r, 'score', digits), chosen or '–',
-                                         _cell(r, 'seconds', 1), str(int(r.get('n_seeds', 0)))]) + ' |')
+        lines.append('| ' + ' | '.join([str(r['rank']), name, *[_cell(r, m, digits) for m in metrics], _cell(r, 'score', digits), r.get('tuned') or '–',
+                                         _cell(r, 'seconds', 1), str(int(r['n_seeds'])) if pd.notna(r.get('n_seeds')) else '0']) + ' |')
     return '\n'.join(lines)
 
 # %% ../nbs/16a_bench.ipynb #6ef1d9d3
 def _stage(calls, executor, folder, jobs, threads, slurm, progress, t0)->list:
     say = lambda r: print(f"[{time.perf_counter() - t0:5.0f} s] {r.name}: {r.status} in {r.seconds:.0f} s" + (f" - {r.error}" if r.error else ''), flush=True)
     return run_jobs(calls, executor, folder, jobs, threads, slurm, on_done=say if progress else None)
-
-def _write(out:Path, name:str, files:dict):
-    "Write {file name: text} into out/name/ at once: built beside it, then renamed into place"
-    tmp = out/f".{name}.tmp"; shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    for f, text in files.items(): (tmp/f).write_text(text)
-    old = out/f".{name}.old"; shutil.rmtree(old, ignore_errors=True)
-    if (out/name).exists(): (out/name).rename(old)
-    tmp.rename(out/name); shutil.rmtree(old, ignore_errors=True)
-    return out/name
 
 # %% ../nbs/16a_bench.ipynb #77cfb694
 def run_bench(setting,                      # a setting's name (`params/bench/<name>.yaml`), file or mapping
@@ -188,6 +208,7 @@ def run_bench(setting,                      # a setting's name (`params/bench/<n
     load_plugins(plugins)
     s = read_setting(setting, settings_dir); ms = board_methods(s, methods)
     check_executor(executor, threads, jobs, slurm)
+    check_writable(Path(out)/s['name'], 'out')
     cache, t0 = str(Path(cache).resolve()), time.perf_counter()
     folder = Path(jobs_dir)/f"bench-{s['name']}"
     if progress: print(f"bench {s['name']}: {sum(map(len, ms.values()))} method(s) on {sorted(ms)}, {len(s['seeds'])} seeds, "
@@ -201,21 +222,32 @@ def run_bench(setting,                      # a setting's name (`params/bench/<n
                    prepare_seconds=round(t1 - t0, 1), methods_seconds=round(time.perf_counter() - t1, 1)))
 
 # %% ../nbs/16a_bench.ipynb #ecbb6c80
+def _tuned(s:dict, b:str, r)->str:
+    "What the validation edits chose, in words: the grid's fields of the chosen setting"
+    if r.status != 'ok': return ''
+    grid, chosen, tab = grid_of(s, b, r.result['setting']), r.result['setting'], r.result['tuning']
+    if not grid: return 'no grid'
+    if len(tab) and tab.score.notna().sum() == 0: return 'every grid point diverged: defaults'
+    return ', '.join(f"{k}={chosen[k]}" for k in grid)
+
 def _report(s:dict, ms:dict, prep:list, runs:list, out:Path, how:dict)->dict:
     ok = [r.result for r in runs if r.status == 'ok']
-    res = pd.concat([o['results'] for o in ok], ignore_index=True) if ok else pd.DataFrame(columns=['board', 'method', 'seed'])
+    res = pd.concat([o['results'] for o in ok], ignore_index=True) if ok else pd.DataFrame(columns=['board', 'entry', 'method', 'seed'])
     tun = pd.concat([o['tuning'] for o in ok], ignore_index=True) if ok else pd.DataFrame()
-    boards, files, md = {}, {}, [f"**{s['name']}**: {s.get('about', '').strip()} Seeds {s['seeds']}; mean [95% interval] over seeds."]
+    boards, files, md = {}, {}, [f"**{s['name']}**{' (smoke: not a ranking)' if s.get('smoke') else ''}: {s.get('about', '').strip()} "
+                                 f"Seeds {s['seeds']}; mean [95% interval] over seeds."]
     for b in ms:
-        jobs = [dict(method=r.name.split('/', 1)[1], status=r.status, error=r.error, job_seconds=round(r.seconds, 1),
-                     setting={k: v for k, v in (r.result or {}).get('setting', {}).items()} if r.status == 'ok' else None)
-                for r in runs if r.name.startswith(f"{b}/")]
-        mets = s['boards'][b]['metrics']
-        boards[b] = leaderboard(res, b, mets, jobs)
+        rs = [r for r in runs if r.name.startswith(f"{b}/")]
+        jobs = [dict(method=r.name.split('/', 1)[1], status=r.status, error=r.error, tuned=_tuned(s, b, r),
+                     setting=r.result['setting'] if r.status == 'ok' else None,
+                     job_seconds=round(r.result['seconds'], 1) if r.status == 'ok' else round(r.seconds, 1)) for r in rs]
+        boards[b] = leaderboard(res, b, s['boards'][b]['metrics'], jobs)
         files[f"leaderboard_{b}.csv"] = boards[b].assign(setting=boards[b].setting.map(lambda x: json.dumps(x, sort_keys=True) if isinstance(x, dict) else '')).to_csv(index=False)
-        md += [f"\n### {'Editing' if b == 'edit' else 'Unlearning'}\n", board_markdown(boards[b], mets)]
+        md += [f"\n### {'Editing' if b == 'edit' else 'Unlearning'}\n", board_markdown(boards[b], s['boards'][b]['metrics'])]
+    meta = dict(setting=s, methods={b: [setting_of(e) for e in v] for b, v in ms.items()}, **how, environment=environment(),
+                jobs_run=[dict(name=r.name, status=r.status, error=r.error, seconds=round(r.seconds, 1)) for r in [*prep, *runs]])
     files.update({'results.csv': res.to_csv(index=False), 'tuning.csv': tun.to_csv(index=False), 'leaderboard.md': '\n'.join(md) + '\n',
-                  'bench.json': json.dumps(dict(setting=s, **how, environment=environment(), jobs_run=[dict(name=r.name, status=r.status, error=r.error,
-                                seconds=round(r.seconds, 1)) for r in [*prep, *runs]]), indent=1, default=str) + '\n'})
-    d = _write(out, s['name'], files)
-    return dict(boards=boards, markdown=files['leaderboard.md'], dir=d, failed=[r.name for r in [*prep, *runs] if r.status != 'ok'])
+                  'bench.json': json.dumps(meta, indent=1, default=str) + '\n'})
+    with atomic_dir(out/s['name'], overwrite=True) as d:
+        for f, text in files.items(): (d/f).write_text(text)
+    return dict(boards=boards, markdown=files['leaderboard.md'], dir=out/s['name'], failed=[r.name for r in [*prep, *runs] if r.status != 'ok'])

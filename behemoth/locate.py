@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_locate.ipynb #887263aa
 from __future__ import annotations
-import contextlib, hashlib, json
+import contextlib, hashlib, json, os
 from dataclasses import dataclass
 from typing import ClassVar
 from pathlib import Path
@@ -216,7 +216,7 @@ def key_statistics(model:torch.nn.Module,   # a causal LM
     _STATS[key] = out
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix('.tmp'); torch.save(out, tmp); tmp.replace(path)
+        tmp = path.with_suffix(f'.{os.getpid()}.tmp'); torch.save(out, tmp); tmp.replace(path)   # a job of its own: parallel jobs write the same statistics
     return out
 
 # %% ../nbs/12_locate.ipynb #a82c12bd

@@ -142,6 +142,19 @@ def _finish(r:JobRun):
     if e is None: r.status, r.result = 'ok', r.job.result()
     else: r.status, r.error = 'failed', job_error(e)
 
+def _inline(r:JobRun, threads:int, fn, args):
+    "The debug executor: one job in this process, a failure recorded like any job's (submitit's own debug executor stops in pdb)"
+    import torch
+    env, nt, r.started, r.status = {k: os.environ.get(k) for k in ('OMP_NUM_THREADS', 'MKL_NUM_THREADS')}, torch.get_num_threads(), time.perf_counter(), 'running'
+    try: r.result, r.status = threaded(threads, fn, *args), 'ok'
+    except Exception as e: r.status, r.error = 'failed', f"{type(e).__name__}: {e}".splitlines()[0][:300]
+    finally:
+        torch.set_num_threads(nt)
+        for k, v in env.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
+    r.seconds = time.perf_counter() - r.started
+
 # %% ../nbs/16_runner.ipynb #77f6fbaa
 def run_jobs(calls:list,                 # (name, fn, args) triples: each a job calling fn(*args)
              executor:str='local',       # `EXECUTORS`: 'local', 'slurm' or 'debug'
@@ -150,8 +163,16 @@ def run_jobs(calls:list,                 # (name, fn, args) triples: each a job 
              on_poll=None,               # called as on_poll(job_runs) between polls (a progress line)
              poll:float=0.5)->list[JobRun]:
     "Run every call as a submitit job, at most `jobs` at once; a failed job is reported, the others go on"
-    ex = make_executor(executor, folder, threads, jobs, slurm=slurm)
+    check_executor(executor, threads, jobs, slurm)
     runs, queue = [JobRun(n) for n, _, _ in calls], list(range(len(calls)))
+    if executor == 'debug':
+        for r, (_, fn, args) in zip(runs, calls):
+            _inline(r, threads, fn, args)
+            if on_done is not None: on_done(r)
+            if on_poll is not None: on_poll(runs)
+        return runs
+    folder = Path(folder)/f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"   # this run's own: a job id (a pid here) may recur across runs
+    ex = make_executor(executor, folder, threads, jobs, slurm=slurm)
     def start(ids):
         if executor == 'slurm':
             with ex.batch(): subs = [ex.submit(threaded, threads, calls[i][1], *calls[i][2]) for i in ids]   # one job array
@@ -166,7 +187,7 @@ def run_jobs(calls:list,                 # (name, fn, args) triples: each a job 
                     _finish(r)
                     if on_done is not None: on_done(r)
             if on_poll is not None: on_poll(runs)
-            time.sleep(poll if executor != 'debug' else 0)
+            time.sleep(poll)
     finally:   # interrupted (Ctrl-C, an error in a callback): no job is left running on its own
         for r in runs:
             if r.status == 'running': r.job.cancel(check=False)
