@@ -244,7 +244,8 @@ def _report(s:dict, ms:dict, prep:list, runs:list, out:Path, how:dict)->dict:
         boards[b] = leaderboard(res, b, s['boards'][b]['metrics'], jobs)
         files[f"leaderboard_{b}.csv"] = boards[b].assign(setting=boards[b].setting.map(lambda x: json.dumps(x, sort_keys=True) if isinstance(x, dict) else '')).to_csv(index=False)
         md += [f"\n### {'Editing' if b == 'edit' else 'Unlearning'}\n", board_markdown(boards[b], s['boards'][b]['metrics'])]
-    meta = dict(setting=s, methods={b: [setting_of(e) for e in v] for b, v in ms.items()}, **how, environment=environment(),
+    meta = dict(setting=s, methods={b: [setting_of(e) for e in v] for b, v in ms.items()}, **how,
+                environment={**environment(), 'threads': how['threads']},   # the jobs' thread count, not this process's
                 jobs_run=[dict(name=r.name, status=r.status, error=r.error, seconds=round(r.seconds, 1)) for r in [*prep, *runs]])
     files.update({'results.csv': res.to_csv(index=False), 'tuning.csv': tun.to_csv(index=False), 'leaderboard.md': '\n'.join(md) + '\n',
                   'bench.json': json.dumps(meta, indent=1, default=str) + '\n'})

@@ -237,8 +237,9 @@ class Progress:
         self.file, self.every, self.postfix = sys.stderr if file is None else file, LOG_EVERY_S if every is None else every, {}
         self.t0 = self.last = clock()
         self.bar = None
-        if not disable and _interactive(self.file):
-            from tqdm.auto import tqdm
+        if not disable and _interactive(self.file):   # Jupyter's own stream: its widget; a terminal: the text bar
+            if type(self.file).__module__.startswith('ipykernel'): from tqdm.auto import tqdm
+            else: from tqdm import tqdm
             self.bar = tqdm(total=total, initial=initial, unit=unit, dynamic_ncols=True, file=self.file)
     def update(self, n:int=1, **postfix):
         "Advance `n` steps; `postfix` (name=value) is shown after the count from now on"
