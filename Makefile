@@ -29,6 +29,7 @@ lock:  ## regenerate $(LOCK) after a dependency change in settings.ini (UPGRADE=
 	  rm -f .torch-pin.txt; exit $$status
 	sed -i -e 's/^torch==\([0-9.]*\)+[a-z0-9]*$$/torch==\1/' -e '/^    #   -c \.torch-pin\.txt$$/d' $(LOCK)
 	{ echo "# pip constraints for CI actions that install nbdev themselves (.github/workflows/deploy.yaml): written by make lock from $(LOCK)"; \
+	  echo "# settings.ini requirements it was made from: sha256 $$(grep -E '^(dev_)?requirements' settings.ini | sha256sum | cut -c1-16)"; \
 	  grep -E '^(nbdev|fastcore|execnb|torch)==' $(LOCK); } > .ci/constraints.txt
 	@echo "lock: wrote $(LOCK) ($$(grep -c '^[a-zA-Z]' $(LOCK)) packages) and .ci/constraints.txt; commit them"
 
