@@ -14,7 +14,7 @@ from .world import WorldSpec
 from .corpus import CorpusSpec
 from .train import TrainSpec
 from .experiments import as_spec, pretrained, oracle_of, edit_set, summary_table
-from .protocol import RULES, GRIDS, compare, setting_of, kind_of, selection_score, over_seeds, grid_points
+from .protocol import RULES, GRIDS, compare, setting_of, kind_of, selection_score, over_seeds, grid_points, interval_text
 from .runner import run_jobs, check_executor
 
 # %% auto #0
@@ -171,11 +171,7 @@ def leaderboard(results:pd.DataFrame,   # tidy results of a bench (`board` and `
     return s
 
 # %% ../nbs/16a_bench.ipynb #2f541e42
-def _cell(r, m, digits=2)->str:
-    v = r.get(m)
-    if v is None or not np.isfinite(v): return '–'
-    lo, hi = r.get(f"{m}_lo"), r.get(f"{m}_hi")
-    return f"{v:.{digits}f}" + (f" [{lo:.{digits}f}, {hi:.{digits}f}]" if lo is not None and np.isfinite(lo) else '')
+def _cell(r, m, digits=2)->str: return interval_text(r.get(m), r.get(f"{m}_lo"), r.get(f"{m}_hi"), digits)
 
 def board_markdown(board:pd.DataFrame, metrics:list, digits:int=2)->str:
     "A board as a Markdown table: mean [95% interval] of each metric, the hyperparameters chosen on validation edits, the cost"

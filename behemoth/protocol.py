@@ -18,7 +18,8 @@ from .train import trained_corpus
 
 # %% auto #0
 __all__ = ['SEEDS', 'RULES', 'GRIDS', 'ci95', 'over_seeds', 'selection_score', 'setting_of', 'kind_of', 'grid_points', 'tune',
-           'Comparison', 'compare', 'sequential_curve', 'headline', 'results_markdown', 'paired_difference', 'findings']
+           'Comparison', 'compare', 'sequential_curve', 'headline', 'interval_text', 'results_markdown',
+           'paired_difference', 'findings']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -202,14 +203,19 @@ def headline(summary:pd.DataFrame, metrics:list, by:str='method', digits:int=4)-
                            'n_seeds': int(row.get('n_seeds', 1)), 'diverged': bool(row.get('diverged', False))}
             for _, row in summary.iterrows()}
 
+def interval_text(mean, lo=None, hi=None, digits:int=3)->str:
+    "A mean and its 95% interval as the tables print it, `0.900 [0.580, 1.210]`; '–' for no number, the mean alone without an interval"
+    ok = lambda v: v is not None and np.isfinite(v)
+    if not ok(mean): return '–'
+    return f"{mean:.{digits}f}" + (f" [{lo:.{digits}f}, {hi:.{digits}f}]" if ok(lo) and ok(hi) else '')
+
 def results_markdown(results_json:str|Path, metrics:list|None=None, digits:int=3)->str:
     "The headline of a `results.json` as a markdown table: mean and [95% interval] over seeds, diverged runs marked"
     meta = json.loads(Path(results_json).read_text())
     head = meta['headline']
     check(len(head) > 0, 'results', f"{results_json} has no headline")
     metrics = metrics or [k for k in next(iter(head.values())) if k not in ('n_seeds', 'diverged')]
-    f = lambda v: '–' if v is None else f"{v:.{digits}f}"
-    cell = lambda x: f(x[0]) + ('' if x[1] is None else f" [{f(x[1])}, {f(x[2])}]") if isinstance(x, list) else f(x)
+    cell = lambda x: interval_text(*x, digits=digits) if isinstance(x, list) else interval_text(x, digits=digits)
     lines = ['| setting | ' + ' | '.join(metrics) + ' | seeds |', '|---' * (len(metrics) + 2) + '|']
     for k, v in head.items():
         lines.append(f"| {k}{' (diverged)' if v.get('diverged') else ''} | " + ' | '.join(cell(v.get(m, [None] * 3)) for m in metrics) + f" | {v.get('n_seeds', 1)} |")

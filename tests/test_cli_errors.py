@@ -100,6 +100,10 @@ def case(id, argv, word, prep=None):
     "One bad command line: `argv` (a template over the fixture paths and {T}), a word the message must contain, how to prepare T"
     return pytest.param(argv, word, prep, id=id)
 
+SETTING = ("name: x\nsmoke: true\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n"
+           "    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n")   # a valid bench setting
+BENCH = "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j"
+
 CASES = [
     # ---- the command itself
     case('top-unknown-command', "wrld --preset micro --out {T}/w", 'wrld'),
@@ -314,13 +318,13 @@ CASES = [
 
     # ---- bench (a setting file of our own; nothing may be trained or written before the checks)
     case('bench-unknown-setting', "bench cpu-v0 --out {T}/b --jobs-dir {T}/j", 'cpu-v0'),
-    case('bench-setting-invalid-yaml', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'not valid YAML', files(s_dot_yaml='name: [\n')),
-    case('bench-setting-unknown-key', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'sedes', files(s_dot_yaml="name: x\nsmoke: true\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\nsedes: [0]\n")),
-    case('bench-no-validation-edits', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'n_validation', files(s_dot_yaml="name: x\nsmoke: true\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n".replace('n_validation: 2', 'n_validation: 0'))),
-    case('bench-method-on-wrong-board', "bench {T}/s.yaml --out {T}/b --jobs-dir {T}/j", 'unlearn', files(s_dot_yaml="name: x\nsmoke: true\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n".replace('method: grace', 'objective: npo'))),
-    case('bench-unknown-method', "bench {T}/s.yaml --methods mem1t --out {T}/b --jobs-dir {T}/j", 'mem1t', files(s_dot_yaml="name: x\nsmoke: true\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n")),
-    case('bench-jobs-zero', "bench {T}/s.yaml --jobs 0 --out {T}/b --jobs-dir {T}/j", 'jobs', files(s_dot_yaml="name: x\nsmoke: true\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n")),
-    case('bench-slurm-settings-locally', "bench {T}/s.yaml --slurm partition=cpu --out {T}/b --jobs-dir {T}/j", 'slurm', files(s_dot_yaml="name: x\nsmoke: true\nseeds: [0]\nworld: {preset: micro}\ntrain: {preset: micro, steps: 5}\nboards:\n  edit:\n    edit: {kind: remap, n: 2, n_validation: 2}\n    metrics: [efficacy]\n    methods: [{method: grace}]\n")),
+    case('bench-setting-invalid-yaml', BENCH, 'not valid YAML', files(s_dot_yaml='name: [\n')),
+    case('bench-setting-unknown-key', BENCH, 'sedes', files(s_dot_yaml=SETTING + "sedes: [0]\n")),
+    case('bench-no-validation-edits', BENCH, 'n_validation', files(s_dot_yaml=SETTING.replace('n_validation: 2', 'n_validation: 0'))),
+    case('bench-method-on-wrong-board', BENCH, 'unlearn', files(s_dot_yaml=SETTING.replace('method: grace', 'objective: npo'))),
+    case('bench-unknown-method', BENCH + " --methods mem1t", 'mem1t', files(s_dot_yaml=SETTING)),
+    case('bench-jobs-zero', BENCH + " --jobs 0", 'jobs', files(s_dot_yaml=SETTING)),
+    case('bench-slurm-settings-locally', BENCH + " --slurm partition=cpu", 'slurm', files(s_dot_yaml=SETTING)),
     case('run-slurm-settings-locally', RUN + " --slurm partition=cpu", 'slurm', notebook),
 ]
 
