@@ -9,7 +9,7 @@ TORCH_VERSION := 2.13.0
 LOCK := constraints.txt
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: help install lock check-nb test demo bench repro golden export clean readme docs docs-check
+.PHONY: help install lock check-nb test demo bench scale repro golden export clean readme docs docs-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
@@ -56,6 +56,9 @@ demo: install  ## the CPU-sized suite of the seven experiments (params/*_cpu.yam
 bench: install  ## the cpu-v1 leaderboard (params/bench/cpu-v1.yaml), 2 jobs at a time: figures/bench/cpu-v1/, then README.md's copy
 	behemoth bench cpu-v1 --jobs 2 --threads 1 --out figures/bench --cache runs/models
 	$(MAKE) --no-print-directory readme
+
+scale: install  ## the scale study: each experiment's central comparison (params/*_scale.yaml) on a 4x larger world, 2 at a time: figures/scale/ (nbs/experiments/scale.ipynb reads it beside make demo's)
+	behemoth run --profile scale --jobs 2 --threads 1 --out runs/scale --figures figures/scale --cache runs/models $(sort $(wildcard $(patsubst params/%_scale.yaml,nbs/experiments/%.ipynb,$(wildcard params/exp*_scale.yaml))))
 
 repro: install  ## rerun make demo's suite from a fresh model cache (one thread a notebook, as make demo) and list every number that differs from figures/results.csv
 	rm -rf runs/repro

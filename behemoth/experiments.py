@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_experiments.ipynb #1a4f604d
 from __future__ import annotations
-import contextlib, hashlib, json, os, re, tempfile
+import contextlib, hashlib, json, os, re, tempfile, textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
 import filelock
@@ -316,12 +316,26 @@ def _fig(n:int, width:float=3.2, height:float=2.8, ncols:int=4):
     for ax in axes.flat[n:]: ax.set_visible(False)
     return fig, list(axes.flat[:n])
 
+def _title(fig, title:str|None):
+    "The figure's title, wrapped to its width (about 13 characters an inch at 10 pt) so it is never cut off"
+    if title: fig.suptitle(textwrap.fill(title, max(30, int(fig.get_figwidth() * 13))), fontsize=10)
+
+def _legend(fig, axes):
+    "One legend for the figure, beside the panels on the right and centred, so it never covers a bar, a line or the title"
+    seen = {}
+    for ax in axes:
+        for h, l in zip(*ax.get_legend_handles_labels()): seen.setdefault(l, h)
+    if seen: fig.legend(list(seen.values()), list(seen), loc='outside right center', fontsize=7, frameon=False)
+
 def _span(table, m)->tuple|None:
-    "Axis limits for metric `m`: 0 to 1 for a fraction, widened to show its intervals whole (they are never clipped); None: automatic"
-    if not table[m].dropna().between(0, 1).all(): return None
+    "Axis limits for metric `m`: 0 to 1 for a fraction that reaches past 0.2 (widened to show its intervals whole); None: automatic"
+    v = table[m].dropna()
+    if v.empty or not v.between(0, 1).all(): return None
     lo = table[f"{m}_lo"].min() if f"{m}_lo" in table else np.nan
     hi = table[f"{m}_hi"].max() if f"{m}_hi" in table else np.nan
+    if max(v.max(), hi if np.isfinite(hi) else 0) < 0.2: return None   # a small fraction (bits per parameter): its own scale
     return (min(-0.03, lo) if np.isfinite(lo) else -0.03, max(1.03, hi) if np.isfinite(hi) else 1.03)
+
 
 # %% ../nbs/15_experiments.ipynb #f0a6f9de
 def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
@@ -339,8 +353,11 @@ def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
                 ax.axhline(r[m], ls='--', lw=1, color=f"C{(i + 7) % 10}", label=r.get('method', None))
         if logx: ax.set_xscale('log', base=2)
         ax.set(title=m, xlabel=x, ylim=_span(table, m))
-    if hue or baselines is not None: axes[-1].legend(fontsize=7, loc='best')
-    if title: fig.suptitle(title, fontsize=10)
+        if baselines is not None and _span(table, m) is None:   # the dashed lines inside the panel, never above its top
+            b = baselines[m].dropna()
+            if len(b): lo, hi = ax.get_ylim(); pad = 0.05 * (max(hi, b.max()) - min(lo, b.min())); ax.set_ylim(min(lo, b.min() - pad), max(hi, b.max() + pad))
+    if hue or baselines is not None: _legend(fig, axes)
+    _title(fig, title)
     return fig
 
 # %% ../nbs/15_experiments.ipynb #98e9e546
@@ -356,18 +373,17 @@ def plot_metric_bars(table:pd.DataFrame, metrics:list, by:str='method', title:st
         sp = _span(table, m)
         ax.invert_yaxis(); ax.set(title=m, xlim=None if sp is None else (min(0, sp[0]), sp[1]))
         if i % 4: ax.set_yticklabels([])
-    if title: fig.suptitle(title, fontsize=10)
+    _title(fig, title)
     return fig
 
 def plot_locality(results:pd.DataFrame, by:str='method', title:str|None=None):
     "Accuracy of each split against its graph distance from the edit, one line per run"
-    s = results[(results.split != 'summary') & (results.metric == 'acc')]
-    s = s.groupby([by, 'distance'], sort=False).value.mean().reset_index()
-    fig, axes = _fig(1, width=4.2)
+    s = results[(results.split != 'summary') & (results.metric == 'acc') & (results.distance >= 0)]   # untouched and retain (-1) have no distance
+    s = s.groupby([by, 'distance'], sort=False).value.mean().reset_index().sort_values('distance', kind='stable')   # runs in their order
+    fig, axes = _fig(1, width=5.2, height=3.2)
     for h, g in s.groupby(by, sort=False): axes[0].plot(g.distance, g.value, marker='o', ms=3, label=h)
-    axes[0].set(xlabel='graph distance from the edited fact (0: the edit itself)', ylabel='accuracy (expected object on top)', xticks=[0, 1, 2, 3], ylim=(-0.03, 1.03))
-    axes[0].legend(fontsize=7, loc='best')
-    if title: fig.suptitle(title, fontsize=10)
+    axes[0].set(xlabel='graph distance from the edited fact (0: the edit itself)', ylabel='accuracy\n(expected object on top)', xticks=[0, 1, 2, 3], ylim=(-0.03, 1.03))
+    _legend(fig, axes); _title(fig, title)
     return fig
 
 # %% ../nbs/15_experiments.ipynb #8ddfeff8
@@ -384,21 +400,21 @@ def plot_split_panels(results:pd.DataFrame, splits:list, metrics=('acc', 'acc_pr
             ax.barh(np.arange(len(runs)) + 0.4 * j, v, height=0.4, label=m)
         ax.set_yticks(np.arange(len(runs)) + 0.2, runs if ax is axes[0] or i % 4 == 0 else [''] * len(runs)); ax.invert_yaxis()
         ax.set(title=sp, xlim=(0, 1.02))
-    axes[-1].legend(fontsize=7, loc='best')
-    if title: fig.suptitle(title, fontsize=10)
+    _legend(fig, axes); _title(fig, title)
     return fig
 
 def plot_scatter(table:pd.DataFrame, x:str, y:str, label:str='method', logy:bool=False, title:str|None=None):
-    "`y` against `x`, one labelled point per run"
-    fig, axes = _fig(1, width=4.6, height=3.4)
+    "`y` against `x`, a point per run (its 95% intervals as error bars where the table has them), named in a legend beside the panel"
+    fig, axes = _fig(1, width=6.4, height=3.6)   # room for the legend beside the panel
     ax = axes[0]
-    for i, (_, r) in enumerate(table.iterrows()):
-        ax.scatter(r[x], r[y], color=f"C{i % 10}")
-        ax.annotate(str(r[label]), (r[x], r[y]), fontsize=7, xytext=(3, 3), textcoords='offset points')
+    err = lambda r, m: [[r[m] - r[f"{m}_lo"]], [r[f"{m}_hi"] - r[m]]] if np.isfinite(r.get(f"{m}_lo", np.nan)) else None
+    for i, (_, r) in enumerate(table.iterrows()):   # ten colours times four markers: no two runs look alike
+        ax.errorbar(r[x], r[y], xerr=err(r, x), yerr=err(r, y), fmt='osD^'[i // 10 % 4], color=f"C{i % 10}", ms=5, lw=0.8, capsize=2, label=str(r[label]))
     if logy: ax.set_yscale('log')
     ax.set(xlabel=x, ylabel=y)
-    if title: fig.suptitle(title, fontsize=10)
+    _legend(fig, axes); _title(fig, title)
     return fig
+
 
 # %% ../nbs/15_experiments.ipynb #81e8a67c
 def plot_binned(df:pd.DataFrame, x:str, y:str, hue:str|None=None, title:str|None=None, ylabel:str|None=None):
@@ -410,6 +426,6 @@ def plot_binned(df:pd.DataFrame, x:str, y:str, hue:str|None=None, title:str|None
         ax.plot(a.index.astype(str), a['mean'], marker='o', ms=4, label=f"{hue}={h}" if hue else None)
         for xi, (m, n) in zip(a.index.astype(str), a.values): ax.annotate(f"{int(n)}", (xi, m), fontsize=6, xytext=(2, 2), textcoords='offset points')
     ax.set(xlabel=x, ylabel=ylabel or y, ylim=(-0.03, 1.03))
-    if hue: ax.legend(fontsize=7)
-    if title: fig.suptitle(title, fontsize=10)
+    if hue: _legend(fig, axes)
+    _title(fig, title)
     return fig

@@ -17,9 +17,9 @@ from .evaluate import evaluate_edit, tidy
 from .train import trained_corpus
 
 # %% auto #0
-__all__ = ['SEEDS', 'RULES', 'GRIDS', 'ci95', 'over_seeds', 'selection_score', 'setting_of', 'kind_of', 'grid_points', 'tune',
-           'Comparison', 'compare', 'sequential_curve', 'headline', 'interval_text', 'results_markdown',
-           'paired_difference', 'findings']
+__all__ = ['SEEDS', 'RULES', 'GRIDS', 'VERDICTS', 'ci95', 'over_seeds', 'selection_score', 'setting_of', 'kind_of', 'grid_points',
+           'tune', 'Comparison', 'compare', 'sequential_curve', 'headline', 'interval_text', 'results_markdown',
+           'paired_difference', 'findings', 'seed_values', 'contrast', 'scale_verdict', 'scale_table']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -257,3 +257,61 @@ def findings(summary:pd.DataFrame, metrics:list, by:str='method',
     dv = summary[summary.diverged.astype(bool)][by].tolist() if 'diverged' in summary else []
     if dv: out.append(f"- diverged (left out of the comparisons above, kept in the table): {', '.join(map(str, dv))}")
     return '\n'.join(out)
+
+# %% ../nbs/15a_protocol.ipynb #adb090af
+def _match(col:pd.Series, v)->pd.Series:
+    "Rows whose `col` equals `v`, read as the results file stores it (a CSV gives '20.0' for 20 and 'True' for True)"
+    if isinstance(v, (bool, np.bool_)): return col.astype(str).str.lower() == str(bool(v)).lower()
+    if isinstance(v, (int, float)): return pd.to_numeric(col, errors='coerce') == float(v)
+    return col.astype(str) == str(v)
+
+def seed_values(results:pd.DataFrame, # a results table (`behemoth run`'s results.csv)
+                experiment:str, metric:str,
+                select:dict)->pd.Series: # column -> value naming one run of the experiment
+    "The run's value of `metric` on each seed (the summary row where the experiment has per-split rows), indexed by seed"
+    x = results[(results.experiment == experiment) & (results.metric == metric)]
+    check(len(x) > 0, 'experiment', f"no {metric!r} values of {experiment!r} in the results")
+    if 'split' in x and x.split.notna().any(): x = x[x.split == 'summary']
+    miss = [c for c in select if c not in x]
+    check(not miss, 'select', f"no column(s) {miss} in the results of {experiment}")
+    for c, v in select.items(): x = x[_match(x[c], v)]
+    check(len(x) > 0, 'select', f"{select} names no run of {experiment} with {metric!r}")
+    check(not x.seed.duplicated().any(), 'select', f"{select} names more than one run of {experiment} (a seed has {int(x.seed.value_counts().max())} values): add the column that tells them apart")
+    return x.set_index(x.seed.astype(int)).value.astype(float).sort_index()
+
+def contrast(results:pd.DataFrame, experiment:str, metric:str, a:dict, b:dict)->tuple:
+    "(mean, low, high, seeds) of run `a` minus run `b` in `metric`, paired by seed"
+    d = (seed_values(results, experiment, metric, a) - seed_values(results, experiment, metric, b)).dropna()
+    return (*ci95(d), len(d))
+
+# %% ../nbs/15a_protocol.ipynb #30157fa4
+VERDICTS = ('holds', 'flips', 'fades', 'emerges', 'absent')
+
+def _run_name(select:dict)->str:
+    "A run selection as the tables name it: the run's name fields bare, any other field as field=value"
+    return ', '.join(str(v) if k in ('method', 'run', 'target', 'task') else f"{k}={v}" for k, v in select.items())
+
+def scale_verdict(small:tuple, large:tuple)->str:
+    "How a contrast's (mean, low, high) at the smallest size compares with the largest: one of `VERDICTS` ('not run' without both)"
+    if not all(np.isfinite(v) for v in (*small[:3], *large[:3])): return 'not run'
+    sep = lambda c: c[1] > 0 or c[2] < 0
+    if sep(small) and sep(large): return 'holds' if np.sign(small[0]) == np.sign(large[0]) else 'flips'
+    return 'fades' if sep(small) else ('emerges' if sep(large) else 'absent')
+
+def scale_table(tables:dict,      # size label -> results table, smallest first
+                contrasts:list,   # dicts: experiment, question, metric, a, b (run selections)
+                digits:int=2)->pd.DataFrame:
+    "One row per contrast: its paired difference with 95% interval at each size, and the verdict (`scale_verdict`)"
+    rows = []
+    for c in contrasts:
+        miss = [k for k in ('experiment', 'question', 'metric', 'a', 'b') if k not in c]
+        check(not miss, 'contrasts', f"a contrast lacks {miss}: {c}")
+        got = {}
+        for label, t in tables.items():
+            got[label] = contrast(t, c['experiment'], c['metric'], c['a'], c['b']) if (t.experiment == c['experiment']).any() else (np.nan,) * 3 + (0,)
+        first, last = got[next(iter(got))], got[list(got)[-1]]
+        rows.append(dict(experiment=c['experiment'], question=c['question'], metric=c['metric'],
+                         contrast=f"{_run_name(c['a'])} − {_run_name(c['b'])}",
+                         **{k: interval_text(*v[:3], digits=digits) + (f" ({v[3]} seeds)" if v[3] else ' (not run)') for k, v in got.items()},
+                         verdict=scale_verdict(first, last)))
+    return pd.DataFrame(rows)
