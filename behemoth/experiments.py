@@ -28,7 +28,7 @@ __all__ = ['torch', 'SOFT_LOCK_ENV', 'MEASURES', 'as_spec', 'fingerprint', 'Base
            'oracle_of', 'edit_set', 'extra_measures', 'run_setting', 'summary_table', 'change_summary', 'editors_with',
            'lora_grid', 'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table', 'capacity_sweep',
            'experiment_dirs', 'figure_name', 'save_figure', 'write_results', 'long_table', 'plot_metric_lines',
-           'plot_metric_bars', 'plot_locality', 'plot_split_panels', 'plot_scatter', 'plot_binned']
+           'plot_metric_bars', 'plot_locality', 'plot_split_panels', 'plot_scatter', 'plot_binned', 'plot_contrasts']
 
 # %% ../nbs/15_experiments.ipynb #320a3cd4
 def as_spec(cls, x):
@@ -427,5 +427,20 @@ def plot_binned(df:pd.DataFrame, x:str, y:str, hue:str|None=None, title:str|None
         for xi, (m, n) in zip(a.index.astype(str), a.values): ax.annotate(f"{int(n)}", (xi, m), fontsize=6, xytext=(2, 2), textcoords='offset points')
     ax.set(xlabel=x, ylabel=ylabel or y, ylim=(-0.03, 1.03))
     if hue: _legend(fig, axes)
+    _title(fig, title)
+    return fig
+
+def plot_contrasts(long:pd.DataFrame, title:str|None=None):
+    "A panel per contrast (`behemoth.protocol.scale_contrasts`): its paired difference with the 95% interval at each size, 0 marked"
+    keys = list(dict.fromkeys(zip(long.experiment, long.metric, long.contrast)))
+    fig, axes = _fig(len(keys), width=3.4, height=1.3 + 0.3 * long['size'].nunique())
+    for ax, (e, m, c) in zip(axes, keys):
+        g = long[(long.experiment == e) & (long.metric == m) & (long.contrast == c)].reset_index(drop=True)
+        for k, r in g.iterrows():
+            ok = np.isfinite(r.lo)
+            ax.errorbar(r['mean'], k, xerr=[[r['mean'] - r.lo], [r.hi - r['mean']]] if ok else None, fmt='o', color=f"C{k}", capsize=3, label=r['size'])
+        ax.axvline(0, color='0.5', lw=0.8, ls='--')
+        ax.set_yticks(range(len(g)), g['size']); ax.set_ylim(len(g) - 0.5, -0.5)
+        ax.set_title(textwrap.fill(f"{e}: {m}", 34), fontsize=8); ax.set_xlabel(textwrap.fill(c, 44), fontsize=7)
     _title(fig, title)
     return fig

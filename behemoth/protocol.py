@@ -19,7 +19,8 @@ from .train import trained_corpus
 # %% auto #0
 __all__ = ['SEEDS', 'RULES', 'GRIDS', 'VERDICTS', 'ci95', 'over_seeds', 'selection_score', 'setting_of', 'kind_of', 'grid_points',
            'tune', 'Comparison', 'compare', 'sequential_curve', 'headline', 'interval_text', 'results_markdown',
-           'paired_difference', 'findings', 'seed_values', 'contrast', 'scale_verdict', 'scale_table']
+           'paired_difference', 'findings', 'seed_values', 'contrast', 'scale_verdict', 'scale_contrasts',
+           'scale_table']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -298,20 +299,27 @@ def scale_verdict(small:tuple, large:tuple)->str:
     if sep(small) and sep(large): return 'holds' if np.sign(small[0]) == np.sign(large[0]) else 'flips'
     return 'fades' if sep(small) else ('emerges' if sep(large) else 'absent')
 
-def scale_table(tables:dict,      # size label -> results table, smallest first
-                contrasts:list,   # dicts: experiment, question, metric, a, b (run selections)
-                digits:int=2)->pd.DataFrame:
-    "One row per contrast: its paired difference with 95% interval at each size, and the verdict (`scale_verdict`)"
+def scale_contrasts(tables:dict,      # size label -> results table, smallest first
+                    contrasts:list)->pd.DataFrame: # dicts: experiment, question, metric, a, b (run selections)
+    "One row per contrast and size: the paired difference `a - b` (mean, low, high) and its seeds; NaN where that size has no run of the experiment"
     rows = []
     for c in contrasts:
         miss = [k for k in ('experiment', 'question', 'metric', 'a', 'b') if k not in c]
         check(not miss, 'contrasts', f"a contrast lacks {miss}: {c}")
-        got = {}
+        name = f"{_run_name(c['a'])} − {_run_name(c['b'])}"
         for label, t in tables.items():
-            got[label] = contrast(t, c['experiment'], c['metric'], c['a'], c['b']) if (t.experiment == c['experiment']).any() else (np.nan,) * 3 + (0,)
-        first, last = got[next(iter(got))], got[list(got)[-1]]
-        rows.append(dict(experiment=c['experiment'], question=c['question'], metric=c['metric'],
-                         contrast=f"{_run_name(c['a'])} − {_run_name(c['b'])}",
-                         **{k: interval_text(*v[:3], digits=digits) + (f" ({v[3]} seeds)" if v[3] else ' (not run)') for k, v in got.items()},
-                         verdict=scale_verdict(first, last)))
+            got = contrast(t, c['experiment'], c['metric'], c['a'], c['b']) if (t.experiment == c['experiment']).any() else (np.nan,) * 3 + (0,)
+            rows.append(dict(experiment=c['experiment'], question=c['question'], metric=c['metric'], contrast=name, size=label,
+                             mean=got[0], lo=got[1], hi=got[2], seeds=got[3]))
+    return pd.DataFrame(rows)
+
+def scale_table(long:pd.DataFrame, digits:int=2)->pd.DataFrame:
+    "A contrast per row (`scale_contrasts`): its difference and 95% interval at each size, and the verdict (`scale_verdict`)"
+    sizes = list(dict.fromkeys(long['size']))
+    text = lambda r: interval_text(r['mean'], r.lo, r.hi, digits) + (f" ({int(r.seeds)} seeds)" if r.seeds else ' (not run)')
+    rows = []
+    for _, g in long.groupby(['experiment', 'metric', 'contrast'], sort=False):
+        by = {r['size']: r for _, r in g.iterrows()}
+        ends = [(by[k]['mean'], by[k].lo, by[k].hi) for k in (sizes[0], sizes[-1])]
+        rows.append(dict(**g.iloc[0][['experiment', 'question', 'metric', 'contrast']], **{k: text(by[k]) for k in sizes}, verdict=scale_verdict(*ends)))
     return pd.DataFrame(rows)

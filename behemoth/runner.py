@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_runner.ipynb #6761c1c6
 from __future__ import annotations
-import ast, json, os, re, shutil, sys, time
+import ast, contextlib, json, os, re, shutil, signal, sys, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import nbformat, numpy as np, pandas as pd, yaml
@@ -12,8 +12,8 @@ from .core import check, is_number, is_positive_int, atomic_write, write_json, r
 
 # %% auto #0
 __all__ = ['RESERVED', 'EXECUTORS', 'TIMING_METRICS', 'notebook_parameters', 'read_yaml', 'parse_assignments', 'notebook_params',
-           'check_executor', 'make_executor', 'threaded', 'job_error', 'JobRun', 'run_jobs', 'Job', 'execute_notebook',
-           'run_notebooks', 'summary_text', 'diff_results']
+           'check_executor', 'make_executor', 'threaded', 'job_error', 'JobRun', 'terminate_as_interrupt', 'run_jobs',
+           'Job', 'execute_notebook', 'run_notebooks', 'summary_text', 'diff_results']
 
 # %% ../nbs/16_runner.ipynb #f73f3d22
 def _parameters_cell(nb, path)->str:
@@ -155,6 +155,15 @@ def _inline(r:JobRun, threads:int, fn, args):
             else: os.environ[k] = v
     r.seconds = time.perf_counter() - r.started
 
+@contextlib.contextmanager
+def terminate_as_interrupt():
+    "SIGTERM (`kill`, a SLURM job ending) raises KeyboardInterrupt inside the block, as Ctrl-C does, so the cleanup that cancels jobs runs"
+    if threading.current_thread() is not threading.main_thread(): yield; return   # signal handlers belong to the main thread
+    def stop(signum, frame): raise KeyboardInterrupt(f"signal {signum}")
+    old = signal.signal(signal.SIGTERM, stop)
+    try: yield
+    finally: signal.signal(signal.SIGTERM, old)
+
 # %% ../nbs/16_runner.ipynb #77f6fbaa
 def run_jobs(calls:list,                 # (name, fn, args) triples: each a job calling fn(*args)
              executor:str='local',       # `EXECUTORS`: 'local', 'slurm' or 'debug'
@@ -178,19 +187,20 @@ def run_jobs(calls:list,                 # (name, fn, args) triples: each a job 
             with ex.batch(): subs = [ex.submit(threaded, threads, calls[i][1], *calls[i][2]) for i in ids]   # one job array
         else: subs = [ex.submit(threaded, threads, calls[i][1], *calls[i][2]) for i in ids]
         for i, j in zip(ids, subs): runs[i].job, runs[i].status, runs[i].started = j, 'running', time.perf_counter()
-    try:
-        while queue or any(r.status == 'running' for r in runs):
-            free = len(queue) if executor == 'slurm' else jobs - sum(r.status == 'running' for r in runs)   # SLURM's array limits itself
-            if queue and free > 0: start(queue[:free]); del queue[:free]
+    with terminate_as_interrupt():   # a kill of the runner cancels its jobs, as Ctrl-C does
+        try:
+            while queue or any(r.status == 'running' for r in runs):
+                free = len(queue) if executor == 'slurm' else jobs - sum(r.status == 'running' for r in runs)   # SLURM's array limits itself
+                if queue and free > 0: start(queue[:free]); del queue[:free]
+                for r in runs:
+                    if r.status == 'running' and r.job.done():
+                        _finish(r)
+                        if on_done is not None: on_done(r)
+                if on_poll is not None: on_poll(runs)
+                time.sleep(poll)
+        finally:   # interrupted (Ctrl-C, SIGTERM, an error in a callback): no job is left running on its own
             for r in runs:
-                if r.status == 'running' and r.job.done():
-                    _finish(r)
-                    if on_done is not None: on_done(r)
-            if on_poll is not None: on_poll(runs)
-            time.sleep(poll)
-    finally:   # interrupted (Ctrl-C, an error in a callback): no job is left running on its own
-        for r in runs:
-            if r.status == 'running': r.job.cancel(check=False)
+                if r.status == 'running': r.job.cancel(check=False)
     return runs
 
 # %% ../nbs/16_runner.ipynb #f48fd37f

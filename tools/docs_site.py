@@ -180,6 +180,8 @@ TEMPLATE = r"""{%- extends 'lab/index.html.j2' -%}
 <link rel="stylesheet" href="{{ resources.site.static }}/lab.css">
 <link rel="stylesheet" href="{{ resources.site.static }}/site.css">
 {%- endblock notebook_css -%}
+{#- a cell whose source the page does not show ('#| echo: false') gets no empty input box -#}
+{% block input_group -%}{%- if cell.source -%}{{ super() }}{%- endif -%}{%- endblock input_group %}
 {#- Pygments escapes the source it highlights: the lab template's clean_html on top of it is half the build time -#}
 {% block input %}
 <div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">
