@@ -57,7 +57,7 @@ bench: install  ## the cpu-v1 leaderboard (params/bench/cpu-v1.yaml), 2 jobs at 
 	behemoth bench cpu-v1 --jobs 2 --threads 1 --out figures/bench --cache runs/models
 	$(MAKE) --no-print-directory readme
 
-scale: install  ## the scale study: each experiment's central comparison (params/*_scale.yaml) on a 4x larger world, 2 at a time: figures/scale/ (nbs/experiments/scale.ipynb reads it beside make demo's)
+scale: install  ## the scale study: each experiment's central comparison (params/*_scale.yaml) on a 3-4x larger world, 2 at a time: figures/scale/ (nbs/experiments/scale.ipynb reads it beside make demo's)
 	behemoth run --profile scale --jobs 2 --threads 1 --out runs/scale --figures figures/scale --cache runs/models $(sort $(wildcard $(patsubst params/%_scale.yaml,nbs/experiments/%.ipynb,$(wildcard params/exp*_scale.yaml))))
 
 repro: install  ## rerun make demo's suite from a fresh model cache (one thread a notebook, as make demo) and list every number that differs from figures/results.csv

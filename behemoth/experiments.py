@@ -328,12 +328,12 @@ def _legend(fig, axes):
     if seen: fig.legend(list(seen.values()), list(seen), loc='outside right center', fontsize=7, frameon=False)
 
 def _span(table, m)->tuple|None:
-    "Axis limits for metric `m`: 0 to 1 for a fraction that reaches past 0.2 (widened to show its intervals whole); None: automatic"
+    "Axis limits for metric `m`: 0 to 1 for a fraction that reaches past 0.2 (widened to show its intervals whole), 0 to automatic for a smaller one; None: automatic"
     v = table[m].dropna()
     if v.empty or not v.between(0, 1).all(): return None
     lo = table[f"{m}_lo"].min() if f"{m}_lo" in table else np.nan
     hi = table[f"{m}_hi"].max() if f"{m}_hi" in table else np.nan
-    if max(v.max(), hi if np.isfinite(hi) else 0) < 0.2: return None   # a small fraction (bits per parameter): its own scale
+    if max(v.max(), hi if np.isfinite(hi) else 0) < 0.2: return (min(0, lo) if np.isfinite(lo) else 0, None)   # a small fraction (bits per parameter): from 0, its own top
     return (min(-0.03, lo) if np.isfinite(lo) else -0.03, max(1.03, hi) if np.isfinite(hi) else 1.03)
 
 
@@ -352,10 +352,8 @@ def plot_metric_lines(table:pd.DataFrame, # one row per run (`summary_table`)
             for i, (_, r) in enumerate(baselines.iterrows()):
                 ax.axhline(r[m], ls='--', lw=1, color=f"C{(i + 7) % 10}", label=r.get('method', None))
         if logx: ax.set_xscale('log', base=2)
-        ax.set(title=m, xlabel=x, ylim=_span(table, m))
-        if baselines is not None and _span(table, m) is None:   # the dashed lines inside the panel, never above its top
-            b = baselines[m].dropna()
-            if len(b): lo, hi = ax.get_ylim(); pad = 0.05 * (max(hi, b.max()) - min(lo, b.min())); ax.set_ylim(min(lo, b.min() - pad), max(hi, b.max() + pad))
+        both = table if baselines is None else pd.concat([table, baselines[[m]]], ignore_index=True)   # the dashed lines inside the panel too
+        ax.set(title=m, xlabel=x, ylim=_span(both, m))
     if hue or baselines is not None: _legend(fig, axes)
     _title(fig, title)
     return fig
@@ -430,7 +428,9 @@ def plot_binned(df:pd.DataFrame, x:str, y:str, hue:str|None=None, title:str|None
     _title(fig, title)
     return fig
 
-def plot_contrasts(long:pd.DataFrame, title:str|None=None):
+# %% ../nbs/15_experiments.ipynb #8bc13499
+def plot_contrasts(long:pd.DataFrame,       # `behemoth.protocol.scale_contrasts`: one row per contrast and size
+                   title:str|None=None):
     "A panel per contrast (`behemoth.protocol.scale_contrasts`): its paired difference with the 95% interval at each size, 0 marked"
     keys = list(dict.fromkeys(zip(long.experiment, long.metric, long.contrast)))
     fig, axes = _fig(len(keys), width=3.4, height=1.3 + 0.3 * long['size'].nunique())

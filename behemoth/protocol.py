@@ -4,7 +4,7 @@
 
 # %% ../nbs/15a_protocol.ipynb #237e23fe
 from __future__ import annotations
-import itertools, json, math
+import itertools, json, math, numbers
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd
@@ -259,45 +259,59 @@ def findings(summary:pd.DataFrame, metrics:list, by:str='method',
     if dv: out.append(f"- diverged (left out of the comparisons above, kept in the table): {', '.join(map(str, dv))}")
     return '\n'.join(out)
 
-# %% ../nbs/15a_protocol.ipynb #adb090af
+# %% ../nbs/15a_protocol.ipynb #50f481b5
 def _match(col:pd.Series, v)->pd.Series:
-    "Rows whose `col` equals `v`, read as the results file stores it (a CSV gives '20.0' for 20 and 'True' for True)"
+    "Rows whose `col` equals `v`, read as the results file stores it (a CSV gives '20.0' for 20, 'True' for True, NaN for None)"
+    if v is None: return col.isna()
     if isinstance(v, (bool, np.bool_)): return col.astype(str).str.lower() == str(bool(v)).lower()
-    if isinstance(v, (int, float)): return pd.to_numeric(col, errors='coerce') == float(v)
+    num = pd.to_numeric(pd.Series([v]), errors='coerce').iloc[0]
+    if isinstance(v, numbers.Number) or (np.isfinite(num) and pd.api.types.is_numeric_dtype(col)):
+        return pd.to_numeric(col, errors='coerce') == float(num)
     return col.astype(str) == str(v)
 
 def seed_values(results:pd.DataFrame, # a results table (`behemoth run`'s results.csv)
-                experiment:str, metric:str,
+                experiment:str,       # the experiment whose rows are read
+                metric:str,           # the metric read
                 select:dict)->pd.Series: # column -> value naming one run of the experiment
     "The run's value of `metric` on each seed (the summary row where the experiment has per-split rows), indexed by seed"
+    check(isinstance(select, dict), 'select', f"must map columns to values, got {select!r}")
+    miss = [c for c in ('experiment', 'metric', 'value', 'seed', *select) if c not in results]
+    check(not miss, 'results', f"no column(s) {miss} in the results")
     x = results[(results.experiment == experiment) & (results.metric == metric)]
     check(len(x) > 0, 'experiment', f"no {metric!r} values of {experiment!r} in the results")
     if 'split' in x and x.split.notna().any(): x = x[x.split == 'summary']
-    miss = [c for c in select if c not in x]
-    check(not miss, 'select', f"no column(s) {miss} in the results of {experiment}")
     for c, v in select.items(): x = x[_match(x[c], v)]
     check(len(x) > 0, 'select', f"{select} names no run of {experiment} with {metric!r}")
     check(not x.seed.duplicated().any(), 'select', f"{select} names more than one run of {experiment} (a seed has {int(x.seed.value_counts().max())} values): add the column that tells them apart")
     return x.set_index(x.seed.astype(int)).value.astype(float).sort_index()
 
-def contrast(results:pd.DataFrame, experiment:str, metric:str, a:dict, b:dict)->tuple:
-    "(mean, low, high, seeds) of run `a` minus run `b` in `metric`, paired by seed"
-    d = (seed_values(results, experiment, metric, a) - seed_values(results, experiment, metric, b)).dropna()
+# %% ../nbs/15a_protocol.ipynb #c64624f0
+def contrast(results:pd.DataFrame, # a results table
+             experiment:str, metric:str,
+             a:dict, b:dict)->tuple:  # the two runs (`seed_values` selections)
+    "(mean, low, high, seeds) of run `a` minus run `b` in `metric`, paired by seed; the seeds counted are the ones the interval uses"
+    d = seed_values(results, experiment, metric, a) - seed_values(results, experiment, metric, b)
+    d = d[np.isfinite(d)]   # a seed only one of the runs has, or a non-finite value, takes no part
     return (*ci95(d), len(d))
 
-# %% ../nbs/15a_protocol.ipynb #30157fa4
+# %% ../nbs/15a_protocol.ipynb #17295dbb
 VERDICTS = ('holds', 'flips', 'fades', 'emerges', 'absent')
 
-def _run_name(select:dict)->str:
-    "A run selection as the tables name it: the run's name fields bare, any other field as field=value"
-    return ', '.join(str(v) if k in ('method', 'run', 'target', 'task') else f"{k}={v}" for k, v in select.items())
-
-def scale_verdict(small:tuple, large:tuple)->str:
-    "How a contrast's (mean, low, high) at the smallest size compares with the largest: one of `VERDICTS` ('not run' without both)"
-    if not all(np.isfinite(v) for v in (*small[:3], *large[:3])): return 'not run'
+def scale_verdict(small:tuple, # (mean, low, high) at the smallest size
+                  large:tuple  # (mean, low, high) at the largest size
+                  )->str:
+    "How a contrast at the smallest size compares with the largest: one of `VERDICTS`, or 'not run' / 'too few seeds'"
+    check(len(small) >= 3 and len(large) >= 3, 'small', f"need (mean, low, high) at both sizes, got {small!r} and {large!r}")
+    if not (np.isfinite(small[0]) and np.isfinite(large[0])): return 'not run'
+    if not all(np.isfinite(v) for v in (*small[1:3], *large[1:3])): return 'too few seeds'
     sep = lambda c: c[1] > 0 or c[2] < 0
     if sep(small) and sep(large): return 'holds' if np.sign(small[0]) == np.sign(large[0]) else 'flips'
     return 'fades' if sep(small) else ('emerges' if sep(large) else 'absent')
+
+# %% ../nbs/15a_protocol.ipynb #b01ea017
+def _run_name(select:dict)->str:
+    "A run selection as the tables name it: the run's name fields bare, any other field as field=value"
+    return ', '.join(str(v) if k in ('method', 'run', 'target', 'task') else f"{k}={v}" for k, v in select.items())
 
 def scale_contrasts(tables:dict,      # size label -> results table, smallest first
                     contrasts:list)->pd.DataFrame: # dicts: experiment, question, metric, a, b (run selections)
@@ -313,8 +327,10 @@ def scale_contrasts(tables:dict,      # size label -> results table, smallest fi
                              mean=got[0], lo=got[1], hi=got[2], seeds=got[3]))
     return pd.DataFrame(rows)
 
-def scale_table(long:pd.DataFrame, digits:int=2)->pd.DataFrame:
-    "A contrast per row (`scale_contrasts`): its difference and 95% interval at each size, and the verdict (`scale_verdict`)"
+# %% ../nbs/15a_protocol.ipynb #99f36aa4
+def scale_table(long:pd.DataFrame, # `scale_contrasts`'s rows
+                digits:int=2)->pd.DataFrame:
+    "A contrast per row: its difference and 95% interval at each size, and the verdict (`scale_verdict`)"
     sizes = list(dict.fromkeys(long['size']))
     text = lambda r: interval_text(r['mean'], r.lo, r.hi, digits) + (f" ({int(r.seeds)} seeds)" if r.seeds else ' (not run)')
     rows = []

@@ -162,7 +162,7 @@ def terminate_as_interrupt():
     def stop(signum, frame): raise KeyboardInterrupt(f"signal {signum}")
     old = signal.signal(signal.SIGTERM, stop)
     try: yield
-    finally: signal.signal(signal.SIGTERM, old)
+    finally: signal.signal(signal.SIGTERM, old if old is not None else signal.SIG_DFL)   # None: a handler set outside Python
 
 # %% ../nbs/16_runner.ipynb #77f6fbaa
 def run_jobs(calls:list,                 # (name, fn, args) triples: each a job calling fn(*args)
