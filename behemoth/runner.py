@@ -309,19 +309,21 @@ def _gather(jobs:list, out:Path, figures:Path|None=None)->pd.DataFrame:
                          figures=len(m.get('figures', [])), result=j.error or json.dumps(m.get('headline', {}))))
     if tables: atomic_write(out/'results.csv', pd.concat(tables, ignore_index=True).to_csv(index=False))
     write_json(out/'summary.json', meta)
-    if figures is not None and tables: _merge_beside_figures(figures, pd.concat(tables, ignore_index=True), meta)
+    if figures is not None: _merge_beside_figures(figures, pd.concat(tables, ignore_index=True) if tables else None, meta)
     return pd.DataFrame(rows)
 
-def _merge_beside_figures(figures:Path, new:pd.DataFrame, meta:dict):
+def _merge_beside_figures(figures:Path, new:pd.DataFrame|None, meta:dict):
     "Replace the rows and summaries of the experiments that ran well in figures/results.csv and summary.json; keep the others' as they were"
-    old = pd.read_csv(figures/'results.csv') if (figures/'results.csv').exists() else pd.DataFrame(columns=['experiment'])
-    keep = old[~old.experiment.isin(set(new.experiment))] if 'experiment' in old else old.iloc[:0]
-    if len(keep):   # the new rows' columns first; when every experiment ran, the table is the run's own, dtypes and all
-        new = pd.concat([keep, new], ignore_index=True).sort_values('experiment', kind='stable')[[*new.columns, *(c for c in keep if c not in new)]]
-    atomic_write(figures/'results.csv', new.to_csv(index=False))
+    if new is not None:
+        old = pd.read_csv(figures/'results.csv') if (figures/'results.csv').exists() else pd.DataFrame(columns=['experiment'])
+        keep = old[~old.experiment.isin(set(new.experiment))] if 'experiment' in old else old.iloc[:0]
+        if len(keep):   # the new rows' columns first; when every experiment ran, the table is the run's own, dtypes and all
+            new = pd.concat([keep, new], ignore_index=True).sort_values('experiment', kind='stable')[[*new.columns, *(c for c in keep if c not in new)]]
+        atomic_write(figures/'results.csv', new.to_csv(index=False))
     prev = read_json(figures/'summary.json', 'summary') if (figures/'summary.json').exists() else {}
     ok = {k: {f: v for f, v in m.items() if f != 'notebook'} for k, m in meta.items() if m['status'] == 'ok'}   # no machine's paths
-    write_json(figures/'summary.json', dict(sorted({**prev, **ok}.items())))
+    failed = {k: {f: m[f] for f in ('status', 'seconds', 'error')} for k, m in meta.items() if m['status'] != 'ok'}   # reported where there was nothing
+    write_json(figures/'summary.json', dict(sorted({**failed, **prev, **ok}.items())))
 
 def summary_text(summary:pd.DataFrame, width:int=110)->str:
     "The summary table as text, each headline cut to fit `width`"
