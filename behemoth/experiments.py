@@ -432,10 +432,10 @@ def plot_binned(df:pd.DataFrame, x:str, y:str, hue:str|None=None, title:str|None
 def plot_contrasts(long:pd.DataFrame,       # `behemoth.protocol.scale_contrasts`: one row per contrast and size
                    title:str|None=None):
     "A panel per contrast (`behemoth.protocol.scale_contrasts`): its paired difference with the 95% interval at each size, 0 marked"
-    keys = list(dict.fromkeys(zip(long.experiment, long.metric, long.contrast)))
-    fig, axes = _fig(len(keys), width=3.4, height=1.3 + 0.3 * long['size'].nunique())
-    for ax, (e, m, c) in zip(axes, keys):
-        g = long[(long.experiment == e) & (long.metric == m) & (long.contrast == c)].reset_index(drop=True)
+    groups = list(long.groupby(['experiment', 'metric', 'contrast'], sort=False))
+    fig, axes = _fig(len(groups), width=3.4, height=1.3 + 0.3 * long['size'].nunique())
+    for ax, ((e, m, c), g) in zip(axes, groups):
+        g = g.reset_index(drop=True)
         for k, r in g.iterrows():
             ok = np.isfinite(r.lo)
             ax.errorbar(r['mean'], k, xerr=[[r['mean'] - r.lo], [r.hi - r['mean']]] if ok else None, fmt='o', color=f"C{k}", capsize=3, label=r['size'])

@@ -231,7 +231,8 @@ def paired_difference(per_seed:pd.DataFrame, by:str, a, b, metric:str)->tuple:
     check(not x.duplicated([by, 'seed']).any(), 'per_seed', f"has more than one row per {by} and seed: pairing would be ambiguous")
     w = x.pivot_table(index='seed', columns=by, values=metric)
     if a not in w or b not in w: return (np.nan,) * 3 + (0,)
-    d = (w[a] - w[b]).dropna()
+    d = w[a] - w[b]
+    d = d[np.isfinite(d)]   # a seed only one setting ran, or a non-finite value, takes no part: the count is the interval's
     return (*ci95(d), len(d))
 
 def findings(summary:pd.DataFrame, metrics:list, by:str='method',
@@ -289,10 +290,10 @@ def seed_values(results:pd.DataFrame, # a results table (`behemoth run`'s result
 def contrast(results:pd.DataFrame, # a results table
              experiment:str, metric:str,
              a:dict, b:dict)->tuple:  # the two runs (`seed_values` selections)
-    "(mean, low, high, seeds) of run `a` minus run `b` in `metric`, paired by seed; the seeds counted are the ones the interval uses"
-    d = seed_values(results, experiment, metric, a) - seed_values(results, experiment, metric, b)
-    d = d[np.isfinite(d)]   # a seed only one of the runs has, or a non-finite value, takes no part
-    return (*ci95(d), len(d))
+    "(mean, low, high, seeds) of run `a` minus run `b` in `metric`, paired by seed (`paired_difference`)"
+    per_seed = pd.concat([seed_values(results, experiment, metric, s).rename_axis('seed').reset_index().assign(run=k)
+                          for k, s in (('a', a), ('b', b))])
+    return paired_difference(per_seed, 'run', 'a', 'b', 'value')
 
 # %% ../nbs/15a_protocol.ipynb #17295dbb
 VERDICTS = ('holds', 'flips', 'fades', 'emerges', 'absent')
