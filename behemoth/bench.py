@@ -19,7 +19,7 @@ from .runner import run_jobs, check_executor
 
 # %% auto #0
 __all__ = ['BOARDS', 'SETTING_KEYS', 'BOARD_KEYS', 'grid_of', 'check_setting', 'read_setting', 'board_methods', 'prepare_job',
-           'method_job', 'per_seed_table', 'leaderboard', 'board_markdown', 'run_bench']
+           'method_job', 'per_seed_table', 'leaderboard', 'board_markdown', 'run_bench', 'job_status']
 
 # %% ../nbs/16a_bench.ipynb #9a263520
 BOARDS = ('edit', 'unlearn')
@@ -140,7 +140,7 @@ def method_job(setting:dict, board:str, method:dict, cache:str, plugins=())->dic
                    cache=cache, stats_dir=Path(cache)/'stats')
     entry = make_editor(method).label   # the setting's name for it, whatever the tuned label (a tuned rank is in it)
     return dict(results=cmp_.results.assign(board=board, entry=entry), tuning=cmp_.tuning.assign(board=board, entry=entry),
-                setting=cmp_.settings[0], seconds=time.perf_counter() - t0)
+                setting=cmp_.settings[0], seconds=time.perf_counter() - t0, failures=cmp_.failures.to_dict('records'))
 
 # %% ../nbs/16a_bench.ipynb #cd4a6859
 def per_seed_table(results:pd.DataFrame, board:str, metrics:list)->pd.DataFrame:
@@ -179,8 +179,8 @@ def board_markdown(board:pd.DataFrame, metrics:list, digits:int=2)->str:
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '---|' * len(head)]
     for r in board.to_dict('records'):
         dv = int(r['n_diverged']) if pd.notna(r.get('n_diverged')) else 0
-        name = r['method'] + (f" (diverged on {dv} of {int(r['n_seeds'])} seeds)" if dv else '')
-        if r['status'] != 'ok':
+        name = r['method'] + (f" (diverged on {dv} of {int(r['n_seeds'])} seeds)" if dv else '') + (f" ({r['error']})".replace('|', '/') if r['status'] == 'partial' else '')
+        if r['status'] not in ('ok', 'partial'):
             lines.append(f"| {r['rank']} | {name} | " + f"failed: {r['error']}".replace('|', '/') + ' |' * (len(head) - 2)); continue
         lines.append('| ' + ' | '.join([str(r['rank']), name, *[_cell(r, m, digits) for m in metrics], _cell(r, 'score', digits), r.get('tuned') or '–',
                                          _cell(r, 'seconds', 1), str(int(r['n_seeds'])) if pd.notna(r.get('n_seeds')) else '0']) + ' |')
@@ -226,6 +226,15 @@ def _tuned(s:dict, b:str, r)->str:
     if len(tab) and tab.score.notna().sum() == 0: return 'every grid point diverged: defaults'
     return ', '.join(f"{k}={chosen[k]}" for k in grid)
 
+def job_status(r, n_seeds:int)->dict:
+    "A method job's status on the board: 'ok', 'partial' (the method refused some seeds' test edits: ranked after the others, its means over the rest), 'failed', and why"
+    if r.status != 'ok': return dict(status=r.status, error=r.error)
+    f = r.result.get('failures') or []
+    if not f: return dict(status='ok', error='')
+    seeds = sorted({int(x['seed']) for x in f})
+    why = f"failed on seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))}: " + '; '.join(dict.fromkeys(x['error'] for x in f))
+    return dict(status='failed' if len(seeds) == n_seeds else 'partial', error=why)
+
 def _report(s:dict, ms:dict, prep:list, runs:list, out:Path, how:dict)->dict:
     ok = [r.result for r in runs if r.status == 'ok']
     res = pd.concat([o['results'] for o in ok], ignore_index=True) if ok else pd.DataFrame(columns=['board', 'entry', 'method', 'seed'])
@@ -234,7 +243,7 @@ def _report(s:dict, ms:dict, prep:list, runs:list, out:Path, how:dict)->dict:
                                  f"Seeds {s['seeds']}; mean [95% interval] over seeds."]
     for b in ms:
         rs = [r for r in runs if r.name.startswith(f"{b}/")]
-        jobs = [dict(method=r.name.split('/', 1)[1], status=r.status, error=r.error, tuned=_tuned(s, b, r),
+        jobs = [dict(method=r.name.split('/', 1)[1], **job_status(r, len(s['seeds'])), tuned=_tuned(s, b, r),
                      setting=r.result['setting'] if r.status == 'ok' else None,
                      job_seconds=round(r.result['seconds'], 1) if r.status == 'ok' else round(r.seconds, 1)) for r in rs]
         boards[b] = leaderboard(res, b, s['boards'][b]['metrics'], jobs)

@@ -291,13 +291,15 @@ def save_figure(fig, fig_dir:str|Path, number:int, what:str, tag:str, setting:st
 def write_results(out:str|Path, experiment:str, results:pd.DataFrame, params:dict, setting:str='', headline:dict|None=None,
                   figures=(), seconds:float|None=None,
                   tuning:pd.DataFrame|None=None,  # every hyperparameter setting tried on the validation edits (`behemoth.protocol.tune`)
-                  settings:list|None=None)->tuple[Path, Path]: # the chosen settings
+                  settings:list|None=None,        # the chosen settings
+                  failures:pd.DataFrame|None=None)->tuple[Path, Path]: # runs a method refused (`behemoth.protocol.Comparison.failures`)
     "`results.csv` (labelled with `experiment`), `tuning.csv` and `results.json` (parameters, setting, headline, tuned settings, figures, environment) in `out`"
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     csv = atomic_write(out/'results.csv', results.assign(experiment=experiment).to_csv(index=False))
     if tuning is not None and len(tuning): atomic_write(out/'tuning.csv', tuning.assign(experiment=experiment).to_csv(index=False))
     meta = dict(experiment=experiment, params=params, setting=setting, headline=headline or {}, tuned=settings or [],
                 rule=sorted(set(tuning.rule)) if tuning is not None and 'rule' in tuning else [], figures=[Path(f).name for f in figures],
+                failures=[] if failures is None else failures.to_dict('records'),
                 seconds=seconds, rows=len(results), device='cuda' if torch.cuda.is_available() else 'cpu', **environment())
     js = atomic_write(out/'results.json', json.dumps(meta, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
     return csv, js

@@ -5,7 +5,7 @@
 # %% ../nbs/15a_protocol.ipynb #237e23fe
 from __future__ import annotations
 import itertools, json, math, numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import check, is_positive_int, is_seed
@@ -13,14 +13,14 @@ from .edit import make_editor
 from .experiments import Base, pretrained, oracle_of, edit_set, run_setting, summary_table
 from .edits import subset_edits
 from .edit import edit_model
-from .evaluate import evaluate_edit, tidy
+from .evaluate import evaluate_edit, tidy, TIDY_COLUMNS
 from .train import trained_corpus
 
 # %% auto #0
-__all__ = ['SEEDS', 'RULES', 'GRIDS', 'VERDICTS', 'ci95', 'over_seeds', 'selection_score', 'setting_of', 'kind_of', 'grid_points',
-           'tune', 'Comparison', 'compare', 'sequential_curve', 'headline', 'interval_text', 'results_markdown',
-           'paired_difference', 'findings', 'seed_values', 'contrast', 'scale_verdict', 'scale_contrasts',
-           'scale_table']
+__all__ = ['SEEDS', 'RULES', 'GRIDS', 'RUN_ERRORS', 'FAILURE_COLUMNS', 'VERDICTS', 'ci95', 'over_seeds', 'run_error',
+           'selection_score', 'setting_of', 'kind_of', 'grid_points', 'tune', 'with_failures', 'Comparison', 'compare',
+           'sequential_curve', 'headline', 'interval_text', 'results_markdown', 'paired_difference', 'findings',
+           'seed_values', 'contrast', 'scale_verdict', 'scale_contrasts', 'scale_table']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -59,6 +59,12 @@ GRIDS = dict(edit=dict(ft=dict(lr=(3e-4, 1e-3, 3e-3)), lora=dict(lr=(1e-3, 3e-3,
                  alphaedit=dict(null_threshold=(1e-3, 1e-2, 1e-1)), grace=dict(eps=(0.1, 0.3, 1.0))),
              unlearn=dict(ft=dict(lr=(1e-4, 3e-4, 1e-3, 3e-3), epochs=(2, 5)), lora=dict(lr=(1e-3, 3e-3, 1e-2), epochs=(2, 5)),
                     rmu=dict(steer=(30., 300.), alpha=(10., 100.))))
+
+RUN_ERRORS = (ValueError, RuntimeError)   # what a method raises when it cannot make an edit (its own guards, a singular solve)
+
+def run_error(e:BaseException)->str:
+    "One line naming a failed run's error: its type and the first line of its message"
+    return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}".strip()
 
 def selection_score(summary:dict, kind:str)->float:
     "The tuning rule's number for one run (`RULES`); NaN for a diverged run"
@@ -109,13 +115,30 @@ def tune(base:Base,              # the base the validation edits are made on
     grid = GRIDS[kind].get(make_editor(editor).name) if grid is None else grid
     rows = []
     for point in grid_points(editor, grid):
-        _, _, s = run_setting(base, es, point, utility_size, stats_dir)
-        rows.append(dict(setting=json.dumps(point, sort_keys=True), score=selection_score(s, kind),
-                         **{k: s[k] for k in ('efficacy', 'utility', 'old_gone', 'diverged', 'steps', 'seconds')}))
+        row = dict(setting=json.dumps(point, sort_keys=True))
+        try: _, _, s = run_setting(base, es, point, utility_size, stats_dir)
+        except RUN_ERRORS as e: rows.append(dict(row, score=np.nan, error=run_error(e))); continue
+        rows.append(dict(row, score=selection_score(s, kind), error='', **{k: s[k] for k in ('efficacy', 'utility', 'old_gone', 'diverged', 'steps', 'seconds')}))
     tab = pd.DataFrame(rows)
     ok = tab.score.notna()
     best = json.loads(tab.setting[tab.score[ok].idxmax()]) if ok.any() else dict(editor)
     return best, tab.assign(chosen=tab.setting == json.dumps(best, sort_keys=True), rule=RULES[kind])
+
+# %% ../nbs/15a_protocol.ipynb #58407a73
+FAILURE_COLUMNS = ['method', 'seed', 'error']
+
+def with_failures(summary:pd.DataFrame,  # one row per setting (`over_seeds`)
+                  failures:pd.DataFrame, # failed runs: the `by` columns, seed, error (`Comparison.failures`)
+                  by=('method',))->pd.DataFrame:
+    "`summary` with `n_failed` (the seeds a setting failed on) and `failed` (their errors); a setting that failed on every seed gets a row of its own, not dropped"
+    by = [by] if isinstance(by, str) else list(by)
+    f = failures if failures is not None and len(failures) else pd.DataFrame(columns=[*by, 'seed', 'error'])
+    miss = [c for c in by if c not in f]
+    check(not miss, 'failures', f"no column(s) {miss}: failures are labelled like the runs")
+    g = f.groupby(by, sort=False).agg(n_failed=('seed', 'nunique'), failed=('error', lambda e: '; '.join(dict.fromkeys(e)))).reset_index()
+    s = summary.merge(g, on=by, how='outer', sort=False) if len(g) else summary.assign(n_failed=0, failed='')
+    return s.assign(n_seeds=s.n_seeds.fillna(0).astype(int), n_failed=s.n_failed.fillna(0).astype(int), failed=s.failed.fillna(''),
+                    diverged=s.diverged.astype('boolean').fillna(False).astype(bool))
 
 # %% ../nbs/15a_protocol.ipynb #e529405e
 @dataclass
@@ -126,13 +149,14 @@ class Comparison:
     changes:pd.DataFrame   # weight changes of every run
     settings:list          # the chosen flat settings, in the order of the methods
     bases:list             # the base of every seed
+    failures:pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FAILURE_COLUMNS))   # test runs a method refused: method, seed, error, labels
 
     def table(self, metrics:list, by=('method',))->pd.DataFrame:
         "One row per setting and seed, one column per summary metric"
         return summary_table(self.results, by=[*by, 'seed'], metrics=[*metrics, 'diverged'])
     def summary(self, metrics:list, by=('method',))->pd.DataFrame:
-        "One row per setting: mean and 95% interval of each metric over the seeds"
-        return over_seeds(self.table(metrics, by), list(by), metrics)
+        "One row per setting: mean and 95% interval of each metric over the seeds it ran on, and the seeds it failed on (`with_failures`)"
+        return with_failures(over_seeds(self.table(metrics, by), list(by), metrics), self.failures, by)
 
 # %% ../nbs/15a_protocol.ipynb #c1366536
 def compare(world:dict, train:dict, edit:dict, editors:list,
@@ -144,7 +168,7 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
             utility_size:int|None=300, relearn_steps:int=50, cache='runs/models', stats_dir=None,
             measures=(),              # opt-in measures of every test run (`behemoth.experiments.MEASURES`)
             **labels)->Comparison:
-    "Tune every method on validation edits, then run the chosen settings on every seed's test edits"
+    "Tune every method on validation edits, then run the chosen settings on every seed's test edits; a run the method refuses (`RUN_ERRORS`) is recorded in `failures`, not fatal"
     check(isinstance(seeds, (list, tuple, range)) and len(seeds) > 0 and all(is_seed(s) for s in seeds), 'seeds', f"need a list of non-negative integer seeds, got {seeds!r}")
     check(isinstance(editors, (list, tuple)) and len(editors) > 0, 'editors', f"need a list of method settings, got {editors!r}")
     editors, seeds = [setting_of(e) for e in editors], [int(s) for s in seeds]   # every setting is checked before anything runs
@@ -158,16 +182,17 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
             tunings.append(tab.assign(method=make_editor(best).label))
         else: best = dict(e)
         settings.append(best)
-    res, wcs, bases = [], [], []
+    res, wcs, bases, failed = [], [], [], []
     for s in seeds:
         b = base(s); bases.append(b)
         es = edit_set(b, {**edit, 'seed': s})
         orc = oracle_of(b, es) if kind == 'unlearn' else None
         for e in settings:
-            r, wc, _ = run_setting(b, es, {**e, 'seed': s}, utility_size, stats_dir, orc, relearn_steps, measures, **labels)
+            try: r, wc, _ = run_setting(b, es, {**e, 'seed': s}, utility_size, stats_dir, orc, relearn_steps, measures, **labels)
+            except RUN_ERRORS as err: failed.append(dict(method=make_editor(e).label, seed=s, error=run_error(err), **labels)); continue
             res.append(r.assign(seed=s)); wcs.append(wc.assign(seed=s))
-    return Comparison(pd.concat(res, ignore_index=True), pd.concat(tunings, ignore_index=True) if tunings else pd.DataFrame(),
-                      pd.concat(wcs, ignore_index=True), settings, bases)
+    cat = lambda xs, cols=(): pd.concat(xs, ignore_index=True) if xs else pd.DataFrame(columns=list(cols))
+    return Comparison(cat(res, TIDY_COLUMNS), cat(tunings), cat(wcs), settings, bases, pd.DataFrame(failed, columns=[*FAILURE_COLUMNS, *labels]))
 
 # %% ../nbs/15a_protocol.ipynb #a7ca7a8c
 def sequential_curve(base:Base,              # the trained base
@@ -197,11 +222,12 @@ def sequential_curve(base:Base,              # the trained base
 
 # %% ../nbs/15a_protocol.ipynb #e9b2ca9f
 def headline(summary:pd.DataFrame, metrics:list, by:str='method', digits:int=4)->dict:
-    "{setting: {metric: [mean, low, high], 'n_seeds': n, 'diverged': bool}} of a seed summary (`over_seeds`)"
+    "{setting: {metric: [mean, low, high], 'n_seeds': n, 'diverged': bool}} of a seed summary (`over_seeds`), with `n_failed` and `failed` where a setting failed on some seeds (`with_failures`)"
     check(by in summary, 'by', f"no column {by!r} in the summary; it has {list(summary.columns)}")
     r = lambda x: None if x is None or not np.isfinite(x) else round(float(x), digits)
+    failed = lambda row: dict(n_failed=int(row['n_failed']), failed=str(row.get('failed', ''))) if row.get('n_failed', 0) > 0 else {}
     return {str(row[by]): {**{m: [r(row[m]), r(row.get(f"{m}_lo")), r(row.get(f"{m}_hi"))] for m in metrics if m in row},
-                           'n_seeds': int(row.get('n_seeds', 1)), 'diverged': bool(row.get('diverged', False))}
+                           'n_seeds': int(row.get('n_seeds', 1)), 'diverged': bool(row.get('diverged', False)), **failed(row)}
             for _, row in summary.iterrows()}
 
 def interval_text(mean, lo=None, hi=None, digits:int=3)->str:
@@ -211,15 +237,19 @@ def interval_text(mean, lo=None, hi=None, digits:int=3)->str:
     return f"{mean:.{digits}f}" + (f" [{lo:.{digits}f}, {hi:.{digits}f}]" if ok(lo) and ok(hi) else '')
 
 def results_markdown(results_json:str|Path, metrics:list|None=None, digits:int=3)->str:
-    "The headline of a `results.json` as a markdown table: mean and [95% interval] over seeds, diverged runs marked"
+    "The headline of a `results.json` as a markdown table: mean and [95% interval] over seeds, diverged runs marked, failed runs listed under it"
     meta = json.loads(Path(results_json).read_text())
     head = meta['headline']
     check(len(head) > 0, 'results', f"{results_json} has no headline")
-    metrics = metrics or [k for k in next(iter(head.values())) if k not in ('n_seeds', 'diverged')]
+    metrics = metrics or [k for k in next(iter(head.values())) if k not in ('n_seeds', 'diverged', 'n_failed', 'failed')]
     cell = lambda x: interval_text(*x, digits=digits) if isinstance(x, list) else interval_text(x, digits=digits)
     lines = ['| setting | ' + ' | '.join(metrics) + ' | seeds |', '|---' * (len(metrics) + 2) + '|']
     for k, v in head.items():
-        lines.append(f"| {k}{' (diverged)' if v.get('diverged') else ''} | " + ' | '.join(cell(v.get(m, [None] * 3)) for m in metrics) + f" | {v.get('n_seeds', 1)} |")
+        seeds = f"{v.get('n_seeds', 1)}" + (f" ({v['n_failed']} failed)" if v.get('n_failed') else '')
+        lines.append(f"| {k}{' (diverged)' if v.get('diverged') else ''} | " + ' | '.join(cell(v.get(m, [None] * 3)) for m in metrics) + f" | {seeds} |")
+    fails = meta.get('failures') or []
+    if fails: lines += ['', f"Failed runs ({len(fails)}), not in the means:", ''] + [
+        f"- {f['method']}, seed {f['seed']}" + ''.join(f", {c} {f[c]}" for c in f if c not in ('method', 'seed', 'error')) + f": {f['error']}" for f in fails]
     return '\n'.join(lines)
 
 # %% ../nbs/15a_protocol.ipynb #c1450fec
@@ -258,6 +288,9 @@ def findings(summary:pd.DataFrame, metrics:list, by:str='method',
             out.append(head + ("the intervals are apart." if apart else "the intervals overlap: the seeds do not separate them (unpaired)."))
     dv = summary[summary.diverged.astype(bool)][by].tolist() if 'diverged' in summary else []
     if dv: out.append(f"- diverged (left out of the comparisons above, kept in the table): {', '.join(map(str, dv))}")
+    fl = summary[summary.n_failed > 0] if 'n_failed' in summary else summary.iloc[:0]
+    if len(fl): out.append("- failed (the method refused the edit set; its means are over the other seeds): "
+                           + ', '.join(f"{r[by]} on {r['n_failed']} of {r['n_failed'] + r['n_seeds']} seeds" for _, r in fl.iterrows()))
     return '\n'.join(out)
 
 # %% ../nbs/15a_protocol.ipynb #50f481b5
