@@ -441,7 +441,8 @@ def cmd_run(args):
     t0 = time.perf_counter()
     s = run_notebooks(nbs, out=args.out, figures=args.figures, cache=args.cache, jobs=args.jobs, profile=args.profile, params=args.params,
                       overrides=parse_assignments(args.p), params_dir=args.params_dir, threads=args.threads, progress=not args.quiet,
-                      executor=args.executor, slurm=parse_assignments(args.slurm))
+                      executor=args.executor, slurm=parse_assignments(args.slurm), shard=[x.strip() for a in args.shard for x in a.split(',') if x.strip()],
+                      reuse=args.reuse_runs)
     failed = int((s.status != 'ok').sum())
     print(f"\n{summary_text(s)}\n\n{len(s) - failed} of {len(s)} notebooks ran in {time.perf_counter() - t0:.0f} s; "
           f"executed notebooks and results.csv in {args.out}, figures in {args.figures}" + (f"; {failed} FAILED (see above)" if failed else ''))
@@ -459,6 +460,9 @@ def _add_run(p, argv):
     p.add_argument('--cache', default='runs/models', help="trained-model cache shared by the notebooks")
     p.add_argument('--params-dir', default='params', help="where the profiles are")
     p.add_argument('--plugins', default=None, help="comma-separated modules registering methods the notebooks may use")
+    p.add_argument('--shard', action='append', default=[], metavar='PARAM',
+                   help="split each notebook's grid on this list parameter (seeds, editors, sizes...): one job per value first, then the notebook whole, reading their runs back (repeatable, or comma-separated)")
+    p.add_argument('--reuse-runs', action='store_true', help="store every edit run beside its base and read it back on a later run (on with --shard)")
     p.add_argument('--quiet', action='store_true', help="no progress line")
     _executor_args(p)
 COMMANDS['run'] = (cmd_run, _add_run)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_experiments.ipynb #1a4f604d
 from __future__ import annotations
-import contextlib, hashlib, json, os, re, tempfile, textwrap
+import contextlib, functools, hashlib, inspect, json, os, pickle, re, tempfile, textwrap
 from dataclasses import dataclass, replace
 from pathlib import Path
 import filelock
@@ -18,15 +18,16 @@ from .probes import make_probes
 from .edits import EditSpec, EditSet, make_edits
 from .model import load_model_dir, make_model, score_probes, relation_candidates
 from .train import TrainSpec, train, checkpoints, trained_corpus, TRAINED_SPLITS
-from .edit import Method, make_editor, edit_model
+from .edit import Method, Objective, METHODS, make_editor, edit_model
 from .evaluate import evaluate_edit, score_edit, tidy, summarize, fluency, two_hop
 from .unlearn import train_oracle, unlearning_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'SOFT_LOCK_ENV', 'MEASURES', 'as_spec', 'fingerprint', 'Base', 'cache_lock', 'code_version', 'pretrained',
-           'oracle_of', 'edit_set', 'extra_measures', 'run_setting', 'summary_table', 'change_summary', 'editors_with',
-           'lora_grid', 'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table', 'capacity_sweep',
+__all__ = ['torch', 'SOFT_LOCK_ENV', 'REUSE_ENV', 'RUNS', 'UNKEYED', 'MEASURES', 'as_spec', 'fingerprint', 'Base', 'cache_lock',
+           'code_version', 'pretrained', 'oracle_of', 'reusing', 'package_version', 'method_key', 'edit_key', 'reused',
+           'edit_set', 'extra_measures', 'run_setting', 'summary_table', 'change_summary', 'editors_with', 'lora_grid',
+           'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table', 'capacity_sweep',
            'experiment_dirs', 'figure_name', 'save_figure', 'write_results', 'long_table', 'plot_metric_lines',
            'plot_metric_bars', 'plot_locality', 'plot_split_panels', 'plot_scatter', 'plot_binned', 'plot_contrasts']
 
@@ -124,6 +125,52 @@ def oracle_of(base:Base, editset:EditSet)->Base:
         if not _ready(d): train_oracle(base.path, editset, d, overwrite=True)
     return _load(d)
 
+# %% ../nbs/15_experiments.ipynb #0ea4aebd
+REUSE_ENV = 'BEHEMOTH_REUSE_RUNS'   # set to 1: every edit and unlearning run is stored beside its base and read back (`behemoth run --shard`)
+RUNS = dict(reused=0, computed=0)   # this process's runs under REUSE_ENV: read back, and computed and stored
+
+def reusing()->bool:
+    "Whether runs are stored and read back (`REUSE_ENV` set to anything but 0)"
+    return os.environ.get(REUSE_ENV, '0') not in ('', '0')
+
+@functools.cache
+def package_version()->str:
+    "A fingerprint of the source of every module of the package: a stored run from other code is not reused"
+    import behemoth
+    return fingerprint(*[(f.name, f.read_text()) for f in sorted(Path(behemoth.__file__).parent.glob('*.py'))])
+
+UNKEYED = 'unkeyed'   # a key part for code whose source file is unknown (defined in a notebook session): such a run is never stored
+
+def _source_file(obj)->str|None:
+    try: f = inspect.getsourcefile(obj)
+    except (OSError, TypeError): return None
+    return f if f and Path(f).is_file() else None
+
+def method_key(editor)->tuple:
+    "A method's full setting and the source of the files defining its config, function and objective (a plugin's own file among them); `UNKEYED` for code defined in a session"
+    cfg = make_editor(editor)
+    parts = [type(cfg), METHODS[cfg.name].run] + ([type(cfg.objective)] if isinstance(getattr(cfg, 'objective', None), Objective) else [])
+    files = [_source_file(o) for o in parts]
+    if None in files: return cfg.to_dict(), UNKEYED
+    return cfg.to_dict(), fingerprint(*[Path(f).read_text() for f in sorted(set(files))])
+
+def edit_key(es:EditSet)->str:
+    "A fingerprint of an edit set's contents: its spec, its edits and its probes"
+    return fingerprint(es.spec.to_dict(), es.edits.to_csv(index=False), es.probes.table.to_csv(index=False))
+
+# %% ../nbs/15_experiments.ipynb #3236bcd9
+def reused(base:Base, what:str, key:tuple, compute):
+    "`compute()`; under `REUSE_ENV`, kept in `base.path/'runs'` under `key` (with the package's code, the torch threads and the device) and read back after; one process computes a key while the others wait"
+    if not reusing() or UNKEYED in key: return compute()
+    dev = str(next(base.model.parameters()).device)
+    name = f"{what}-{fingerprint(package_version(), torch.get_num_threads(), dev, base.path.name, *key)}"
+    f = base.path/'runs'/f"{name}.pkl"
+    with _locked(f.with_suffix('.lock')):
+        if f.exists(): RUNS['reused'] += 1; return pickle.loads(f.read_bytes())
+        out = compute()
+        atomic_write(f, pickle.dumps(out)); RUNS['computed'] += 1
+        return out
+
 # %% ../nbs/15_experiments.ipynb #fbb9e551
 def edit_set(base:Base, edit)->EditSet:
     "An edit set of the base's world: given, or made from an `EditSpec` (or a dict of its fields)"
@@ -153,16 +200,19 @@ def run_setting(base:Base,              # the trained base
                 relearn_steps:int=50,   # unlearning: steps of the relearning test
                 measures=(),            # opt-in measures (`MEASURES`): 'fluency', 'two_hop'
                 **labels)->tuple[pd.DataFrame, pd.DataFrame, dict]:
-    "(tidy results, weight changes, summary) of one editing or unlearning setting on one base and edit set, labelled with `labels`"
+    "(tidy results, weight changes, summary) of one editing or unlearning setting on one base and edit set, labelled with `labels`; stored and reused under `REUSE_ENV`"
     es = edit_set(base, editset)
-    m, rec = edit_model(base.model, es, editor, vocab=base.vocab, world=base.world, stats_dir=stats_dir, corpus=trained_corpus(base.record))
-    sc = evaluate_edit(m, base.model, es, base.vocab, world=base.world, utility_size=utility_size)
-    extra = dict(diverged=float(rec['diverged']))
-    if oracle is not None: extra.update(unlearning_metrics(m, base.model, oracle.model, es, base.vocab, world=base.world, relearn_steps=relearn_steps))
-    extra.update(extra_measures(m, base, es, measures, es.spec.seed))
-    res = tidy(sc, rec, extra=extra).assign(**labels)
-    wc = pd.DataFrame(rec['weight_changes']).assign(method=rec['label'], **labels)
-    return res, wc, dict(summarize(sc), diverged=rec['diverged'], steps=rec['steps'], seconds=rec['seconds'], label=rec['label'])
+    def run():
+        m, rec = edit_model(base.model, es, editor, vocab=base.vocab, world=base.world, stats_dir=stats_dir, corpus=trained_corpus(base.record))
+        sc = evaluate_edit(m, base.model, es, base.vocab, world=base.world, utility_size=utility_size)
+        extra = dict(diverged=float(rec['diverged']))
+        if oracle is not None: extra.update(unlearning_metrics(m, base.model, oracle.model, es, base.vocab, world=base.world, relearn_steps=relearn_steps))
+        extra.update(extra_measures(m, base, es, measures, es.spec.seed))
+        return (tidy(sc, rec, extra=extra), pd.DataFrame(rec['weight_changes']).assign(method=rec['label']),
+                dict(summarize(sc), diverged=rec['diverged'], steps=rec['steps'], seconds=rec['seconds'], label=rec['label']))
+    key = (edit_key(es), *method_key(editor), utility_size, oracle.path.name if oracle is not None else None, relearn_steps, sorted(measures))
+    res, wc, summary = reused(base, 'run', key, run)
+    return res.assign(**labels), wc.assign(**labels), summary
 
 def summary_table(results:pd.DataFrame, # tidy results
                   by=('method',),         # columns that name one run
@@ -205,6 +255,9 @@ def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
 def fact_outcomes(base:Base, edit, editor)->pd.DataFrame:
     "One row per edited fact: its exposure and dissent, the base model's and the edited model's probability of the true and new objects"
     es, spec = edit_set(base, edit), make_editor(editor)
+    return reused(base, 'facts', (edit_key(es), *method_key(spec)), lambda: _fact_outcomes(base, es, spec))
+
+def _fact_outcomes(base:Base, es:EditSet, spec:Method)->pd.DataFrame:
     m, rec = edit_model(base.model, es, spec, vocab=base.vocab, world=base.world, corpus=trained_corpus(base.record))
     p = es.probes.where(split='edited')
     p = p[(p.table.grammar == p.table.grammar.iloc[0]).to_numpy()]   # one probe per fact
@@ -299,7 +352,7 @@ def write_results(out:str|Path, experiment:str, results:pd.DataFrame, params:dic
     if tuning is not None and len(tuning): atomic_write(out/'tuning.csv', tuning.assign(experiment=experiment).to_csv(index=False))
     meta = dict(experiment=experiment, params=params, setting=setting, headline=headline or {}, tuned=settings or [],
                 rule=sorted(set(tuning.rule)) if tuning is not None and 'rule' in tuning else [], figures=[Path(f).name for f in figures],
-                failures=[] if failures is None else failures.to_dict('records'),
+                failures=[] if failures is None else failures.to_dict('records'), **(dict(runs=dict(RUNS)) if reusing() else {}),
                 seconds=seconds, rows=len(results), device='cuda' if torch.cuda.is_available() else 'cpu', **environment())
     js = atomic_write(out/'results.json', json.dumps(meta, indent=1, default=lambda o: o.item() if hasattr(o, 'item') else str(o)))
     return csv, js

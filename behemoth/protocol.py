@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np, pandas as pd
 from .core import check, is_positive_int, is_seed
 from .edit import make_editor
-from .experiments import Base, pretrained, oracle_of, edit_set, run_setting, summary_table
-from .edits import subset_edits
+from .experiments import Base, pretrained, oracle_of, edit_set, run_setting, summary_table, reused, edit_key, method_key
+from .edits import EditSet, subset_edits
 from .edit import edit_model
 from .evaluate import evaluate_edit, tidy, TIDY_COLUMNS
 from .train import trained_corpus
@@ -163,7 +163,8 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
             seeds=SEEDS,              # one base, edit draw and (unlearning) oracle per seed
             kind:str|None=None,       # 'edit' or 'unlearn'; None: from the methods' objectives (they must agree)
             corpus:dict|None=None,    # the bases' corpus (CorpusSpec fields)
-            tune_editors:bool=True,   # choose each method's setting on the first seed's validation edits (else run them as given)
+            tune_editors:bool=True,   # choose each method's setting on validation edits (else run them as given)
+            tune_seed:int|None=None,  # the seed whose world's validation edits choose the settings; None: the first of `seeds`
             grids:dict|None=None,     # method name -> grid; None: `GRIDS[kind]`
             utility_size:int|None=300, relearn_steps:int=50, cache='runs/models', stats_dir=None,
             measures=(),              # opt-in measures of every test run (`behemoth.experiments.MEASURES`)
@@ -173,12 +174,14 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
     check(isinstance(editors, (list, tuple)) and len(editors) > 0, 'editors', f"need a list of method settings, got {editors!r}")
     editors, seeds = [setting_of(e) for e in editors], [int(s) for s in seeds]   # every setting is checked before anything runs
     kind = _kind(editors, kind)
+    check(tune_seed is None or is_seed(tune_seed), 'tune_seed', f"must be a non-negative integer or None, got {tune_seed!r}")
+    ts = seeds[0] if tune_seed is None else int(tune_seed)   # a shard of seeds (`behemoth run --shard seeds`) tunes where the whole run does
     base = lambda s: pretrained({**world, 'seed': s}, {**train, 'seed': s}, corpus, cache=cache)
     settings, tunings = [], []
     for e in editors:
         if tune_editors:
             g = (grids or {}).get(make_editor(e).name) if grids is not None else None
-            best, tab = tune(base(seeds[0]), {**edit, 'seed': seeds[0]}, e, kind, g, utility_size, stats_dir)
+            best, tab = tune(base(ts), {**edit, 'seed': ts}, e, kind, g, utility_size, stats_dir)
             tunings.append(tab.assign(method=make_editor(best).label))
         else: best = dict(e)
         settings.append(best)
@@ -206,6 +209,9 @@ def sequential_curve(base:Base,              # the trained base
     check(is_positive_int(k), 'k', f"must be a positive integer, got {k!r}")
     es, editor = edit_set(base, editset), setting_of(editor)
     if seed is not None: editor = {**editor, 'seed': int(seed)}
+    return reused(base, 'curve', (edit_key(es), *method_key(editor), k, utility_size), lambda: _curve(base, es, editor, k, utility_size, stats_dir)).assign(**labels)
+
+def _curve(base:Base, es:EditSet, editor:dict, k:int, utility_size, stats_dir)->pd.DataFrame:
     facts = es.edits.fact[es.edits.trained].to_numpy()
     model, out = base.model, []
     for step, i in enumerate(range(0, len(facts), k), 1):
@@ -217,7 +223,7 @@ def sequential_curve(base:Base,              # the trained base
                 editor = {**editor, 'layers': tuple(rec['fits'][0]['layers'])}   # traced once: every later step edits the same layers
         n = min(i + k, len(facts))
         sc = evaluate_edit(model, base.model, subset_edits(es, facts[:n]), base.vocab, world=base.world, utility_size=utility_size)
-        out.append(tidy(sc, rec, extra=dict(diverged=float(rec['diverged']))).assign(method=label, step=step, n_done=n, k=k, **labels))
+        out.append(tidy(sc, rec, extra=dict(diverged=float(rec['diverged']))).assign(method=label, step=step, n_done=n, k=k))
     return pd.concat(out, ignore_index=True)
 
 # %% ../nbs/15a_protocol.ipynb #e9b2ca9f

@@ -4,7 +4,7 @@
 
 # %% ../nbs/16_runner.ipynb #6761c1c6
 from __future__ import annotations
-import ast, contextlib, json, os, re, shutil, signal, sys, threading, time
+import ast, contextlib, itertools, json, os, re, shutil, signal, sys, threading, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import nbformat, numpy as np, pandas as pd, yaml
@@ -13,7 +13,7 @@ from .core import check, is_number, is_positive_int, atomic_write, write_json, r
 # %% auto #0
 __all__ = ['RESERVED', 'EXECUTORS', 'TIMING_METRICS', 'notebook_parameters', 'read_yaml', 'parse_assignments', 'notebook_params',
            'check_executor', 'make_executor', 'threaded', 'job_error', 'JobRun', 'terminate_as_interrupt', 'run_jobs',
-           'Job', 'execute_notebook', 'run_notebooks', 'summary_text', 'diff_results']
+           'Job', 'execute_notebook', 'shards', 'run_notebooks', 'summary_text', 'diff_results']
 
 # %% ../nbs/16_runner.ipynb #f73f3d22
 def _parameters_cell(nb, path)->str:
@@ -213,6 +213,8 @@ class Job:
     status:str = 'waiting'   # waiting, running, ok, failed
     seconds:float = 0.
     error:str = ''
+    name:str = ''            # the job's name: the notebook's stem, `<stem>.<k>` for its k-th shard
+    def __post_init__(self): self.name = self.name or self.notebook.stem
 
 def _cells(path:Path)->tuple[int, int]:
     "(code cells executed so far, code cells) of a notebook papermill is writing; (0, 0) while it cannot be read"
@@ -231,18 +233,25 @@ def _error_of(job:Job, fallback:str)->str:
     return fallback
 
 # %% ../nbs/16_runner.ipynb #ba753937
-def execute_notebook(notebook:str, output:str, params:dict, kernel:str|None=None)->str:
+def execute_notebook(notebook:str, output:str, params:dict, kernel:str|None=None,
+                     env:dict|None=None)->str:   # environment variables of its kernel (`REUSE_ENV` for a sharded run)
     "One notebook job: papermill executes `notebook` with `params` into `output`, in the notebook's folder"
     import papermill as pm
-    pm.execute_notebook(notebook, output, parameters=params, kernel_name=kernel, cwd=str(Path(notebook).parent),
-                        progress_bar=False, log_output=False)
+    old = {k: os.environ.get(k) for k in env or {}}
+    os.environ.update(env or {})
+    try: pm.execute_notebook(notebook, output, parameters=params, kernel_name=kernel, cwd=str(Path(notebook).parent),
+                             progress_bar=False, log_output=False)
+    finally:   # the debug executor runs jobs in this process: leave its environment as it was
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
     return output
 
 def _prepare(job:Job, out:Path):
-    d = out/job.notebook.stem
+    d = out/job.name
     shutil.rmtree(d, ignore_errors=True); d.mkdir(parents=True)
     (d/'params.yaml').write_text(yaml.safe_dump(job.params, sort_keys=False))   # what it ran with, beside its results
-    job.output = out/f"{job.notebook.stem}.ipynb"
+    job.output = out/f"{job.name}.ipynb"
 
 def _show(jobs:list, t0:float, tty:bool, last:list):
     "The progress line: every 2 s on a terminal, every 30 s in a log (reading the notebooks costs CPU the jobs could use)"
@@ -250,16 +259,52 @@ def _show(jobs:list, t0:float, tty:bool, last:list):
     last[0] = time.perf_counter()
     run = [j for j in jobs if j.status == 'running']
     done = sum(j.status in ('ok', 'failed') for j in jobs)
-    parts = [f"{j.notebook.stem} {'/'.join(map(str, _cells(j.output)))} cells" for j in run]
+    parts = [f"{j.name} {'/'.join(map(str, _cells(j.output)))} cells" for j in run]
     line = f"[{time.perf_counter() - t0:5.0f} s] {done}/{len(jobs)} done" + (' | running: ' + ', '.join(parts) if parts else '')
     print('\r' + line[:150].ljust(150) if tty else line, end='' if tty else '\n', flush=True)
 
+# %% ../nbs/16_runner.ipynb #927389aa
+def shards(notebook:str|Path, params:dict, by)->list[dict]:
+    "The parameters of each shard of one notebook: one per combination of the values of the `by` parameters it has (as given, else its defaults); none with fewer than 2"
+    known = notebook_parameters(notebook)
+    have = [b for b in by if b in known]
+    vals = {b: params.get(b, known[b][0]) for b in have}
+    for b, v in vals.items(): check(isinstance(v, list) and len(v) > 0, 'shard', f"{Path(notebook).name}: {b} must be a non-empty list to shard on, got {v!r}")
+    out = []
+    for combo in itertools.product(*vals.values()):
+        s = {**params, **{b: [x] for b, x in zip(have, combo)}}
+        if 'seeds' in have and 'tune_seed' in known and params.get('tune_seed', known['tune_seed'][0]) is None: s['tune_seed'] = vals['seeds'][0]
+        out.append(s)
+    return out if len(out) > 1 else []
+
 # %% ../nbs/16_runner.ipynb #cac166af
+def _run_stage(jobs_:list, executor, folder, jobs, threads, slurm, kernel, env, progress, t0, what=''):
+    "Run `jobs_` (notebook jobs) through `run_jobs`, with the progress line and a line per job as it ends"
+    tty, last, names = progress and sys.stdout.isatty(), [time.perf_counter()], [j.name for j in jobs_]
+    def done(r):
+        j = jobs_[names.index(r.name)]
+        j.status, j.seconds, j.error = r.status, r.seconds, _error_of(j, r.error) if r.status == 'failed' else ''
+        if progress: print(('\r' + ' ' * 150 + '\r' if tty else '') + f"{j.name}{what}: {j.status} in {j.seconds:.0f} s" + (f" - {j.error}" if j.error else '')
+                           + _reuse_note(j), flush=True)
+    def poll(runs):
+        for j, r in zip(jobs_, runs): j.status = r.status
+        if progress: _show(jobs_, t0, tty, last)
+    run_jobs([(j.name, execute_notebook, (str(j.notebook), str(j.output), j.params, kernel, env)) for j in jobs_],
+             executor, folder, jobs, threads, slurm, on_done=done, on_poll=poll)
+    if tty: print('\r' + ' ' * 150 + '\r', end='', flush=True)
+
+def _reuse_note(j:Job)->str:
+    "' (runs: 12 read back, 0 computed)' from a finished notebook's results.json under `REUSE_ENV`"
+    f = Path(j.params.get('out_dir', ''))/'results.json'
+    try: r = json.loads(f.read_text()).get('runs') if j.status == 'ok' and f.is_file() else None
+    except (OSError, ValueError): r = None
+    return f" (runs: {r['reused']} read back, {r['computed']} computed)" if r else ''
+
 def run_notebooks(notebooks:list,              # experiment notebook paths
                   out:str|Path='runs/suite',   # run directory: executed notebooks, results per notebook, the gathered table
                   figures:str|Path='figures',  # where the notebooks write their figures
                   cache:str|Path='runs/models', # trained-model cache shared by the notebooks
-                  jobs:int=1,                  # notebooks run at once
+                  jobs:int=1,                  # notebooks (and shards) run at once
                   profile:str|None=None,       # parameter profile: params/<stem>_<profile>.yaml
                   params:str|Path|dict|None=None, # YAML file (or dict) of parameters for every notebook
                   overrides:dict|None=None,    # parameters for every notebook, last word
@@ -268,43 +313,51 @@ def run_notebooks(notebooks:list,              # experiment notebook paths
                   threads:int|None=None,       # torch threads of each notebook (results depend on it); None: the cores shared among the jobs
                   progress:bool=True,
                   executor:str='local',        # submitit executor (`EXECUTORS`): 'local', 'slurm' or 'debug'
-                  slurm:dict|None=None)->pd.DataFrame: # SLURM: sbatch settings (`make_executor`)
-    "Execute notebooks with papermill as submitit jobs, `jobs` at a time; returns one summary row per notebook (a failed one is kept and reported)"
+                  slurm:dict|None=None,        # SLURM: sbatch settings (`make_executor`)
+                  shard=(),                    # list parameters to shard every notebook's grid on (`shards`), e.g. ['seeds']
+                  reuse:bool=False)->pd.DataFrame: # store every edit run beside its base and read it back (`experiments.REUSE_ENV`); on when sharding
+    "Execute notebooks with papermill as submitit jobs, `jobs` at a time, each sharded first where asked; returns one summary row per notebook (a failed one is kept and reported)"
     check(is_positive_int(jobs), 'jobs', f"must be a positive integer, got {jobs!r}")
     check(threads is None or is_positive_int(threads), 'threads', f"must be a positive integer or None, got {threads!r}")
-    notebooks = [Path(n) for n in notebooks]
+    notebooks, shard = [Path(n) for n in notebooks], list(shard or ())
     check(notebooks, 'notebooks', "no notebooks given")
     check(len({n.stem for n in notebooks}) == len(notebooks), 'notebooks', f"two notebooks share a name: {[n.name for n in notebooks]}")
     shared = read_yaml(params) if isinstance(params, (str, Path)) else (params or {})
     jobs_ = [Job(n.resolve(), notebook_params(n, profile, params_dir, shared, overrides)) for n in notebooks]   # every check before any run
-    threads = threads or max(1, (os.cpu_count() or 1) // min(jobs, len(jobs_)))
+    parts = {j.name: shards(j.notebook, j.params, shard) for j in jobs_}
+    unknown = [b for b in shard if not any(b in notebook_parameters(j.notebook) for j in jobs_)]
+    check(not unknown, 'shard', f"no notebook has the parameter(s) {unknown} to shard on")
+    threads = threads or max(1, (os.cpu_count() or 1) // min(jobs, max(len(jobs_), sum(map(len, parts.values())))))
     check_executor(executor, threads, jobs, slurm)   # before anything is written
     out, figures, cache = Path(out).resolve(), Path(figures).resolve(), Path(cache).resolve()
-    for j in jobs_: j.params.update(out_dir=str(out/j.notebook.stem), fig_dir=str(figures), cache=str(cache)); _prepare(j, out)
+    for j in jobs_: j.params.update(out_dir=str(out/j.name), fig_dir=str(figures), cache=str(cache)); _prepare(j, out)
+    pieces = [Job(j.notebook, {**p, 'out_dir': str(out/'shards'/f"{j.name}.{k}"), 'fig_dir': str(out/'shards'/f"{j.name}.{k}"/'figures'), 'cache': str(cache)},
+                  name=f"{j.name}.{k}") for j in jobs_ for k, p in enumerate(parts[j.name])]
+    for s in pieces: _prepare(s, out/'shards')
     figures.mkdir(parents=True, exist_ok=True)
-    tty, last, t0 = progress and sys.stdout.isatty(), [time.perf_counter()], time.perf_counter()
-    if progress: print(f"running {len(jobs_)} notebook(s), {min(jobs, len(jobs_))} at a time, {threads} thread(s) each -> {out}", flush=True)
-    def done(r):
-        j = jobs_[[x.notebook.stem for x in jobs_].index(r.name)]
-        j.status, j.seconds, j.error = r.status, r.seconds, _error_of(j, r.error) if r.status == 'failed' else ''
-        if progress: print(('\r' + ' ' * 150 + '\r' if tty else '') + f"{j.notebook.stem}: {j.status} in {j.seconds:.0f} s" + (f" - {j.error}" if j.error else ''), flush=True)
-    def poll(runs):
-        for j, r in zip(jobs_, runs): j.status = r.status
-        if progress: _show(jobs_, t0, tty, last)
-    run_jobs([(j.notebook.stem, execute_notebook, (str(j.notebook), str(j.output), j.params, kernel)) for j in jobs_],
-             executor, out/'jobs', jobs, threads, slurm, on_done=done, on_poll=poll)
-    if tty: print('\r' + ' ' * 150 + '\r', end='', flush=True)
-    return _gather(jobs_, out, figures)
+    from behemoth.experiments import REUSE_ENV   # here, not at the top: the CLI starts without torch
+    env = {REUSE_ENV: '1'} if reuse or pieces else {}
+    t0 = time.perf_counter()
+    if pieces:
+        if progress: print(f"running {len(pieces)} shard(s) of {sum(1 for v in parts.values() if v)} notebook(s) on {shard}, {min(jobs, len(pieces))} at a time, "
+                           f"{threads} thread(s) each -> {out/'shards'}", flush=True)
+        _run_stage(pieces, executor, out/'jobs', jobs, threads, slurm, kernel, env, progress, t0, ' (shard)')
+    if progress: print(f"running {len(jobs_)} notebook(s), {min(jobs, len(jobs_))} at a time, {threads} thread(s) each -> {out}"
+                       + (", reading back the shards' runs" if pieces else ''), flush=True)
+    _run_stage(jobs_, executor, out/'jobs', jobs, threads, slurm, kernel, env, progress, t0)
+    return _gather(jobs_, out, figures, pieces)
 
 # %% ../nbs/16_runner.ipynb #8e14cc59
-def _gather(jobs:list, out:Path, figures:Path|None=None)->pd.DataFrame:
-    "Write out/results.csv (every notebook's results) and out/summary.json, and a copy of both beside the figures; returns the summary table"
+def _gather(jobs:list, out:Path, figures:Path|None=None, pieces=())->pd.DataFrame:
+    "Write out/results.csv (every notebook's results) and out/summary.json (with each notebook's shards), and a copy of both beside the figures; returns the summary table"
     rows, tables, meta = [], [], {}
     for j in jobs:
         d = out/j.notebook.stem
         m = json.loads((d/'results.json').read_text()) if j.status == 'ok' and (d/'results.json').exists() else {}
         if j.status == 'ok' and (d/'results.csv').exists(): tables.append(pd.read_csv(d/'results.csv'))
         meta[j.notebook.stem] = {**m, 'status': j.status, 'seconds': round(j.seconds, 1), 'error': j.error, 'notebook': str(j.output)}   # the runner's wall time
+        mine = [dict(name=p.name, status=p.status, seconds=round(p.seconds, 1), error=p.error) for p in pieces if p.notebook == j.notebook]
+        if mine: meta[j.notebook.stem]['shards'] = mine
         rows.append(dict(notebook=j.notebook.stem, status=j.status, seconds=round(j.seconds, 1), rows=m.get('rows', 0),
                          figures=len(m.get('figures', [])), result=j.error or json.dumps(m.get('headline', {}))))
     if tables: atomic_write(out/'results.csv', pd.concat(tables, ignore_index=True).to_csv(index=False))

@@ -33,6 +33,21 @@ def test_matches_the_golden_copy(tmp_path):
     d = diff_results(golden, fresh, **({} if same else dict(rtol=1e-3, atol=0.05)))
     assert len(d) == 0, f"{len(d)} numbers differ ({'exact' if same else 'with the cross-CPU tolerance'}):\n{d.head(20).to_string()}"
 
+def test_sharded_run_is_the_unsharded_run(tmp_path):
+    "`--shard seeds`: two shards (a seed each, tuned on seed 0) then the notebook whole, which reads every run back and computes none"
+    from behemoth.runner import diff_results
+    swap = {'seeds=[0]': 'seeds=[0, 1]', 'editors=[{scope: mlp}, {scope: attn}]': 'editors=[{scope: mlp}]'}   # two seeds to shard; one scope is enough
+    args = [swap.get(a, a) for a in ARGS] + ['--cache', str(tmp_path/'models')]
+    run = lambda out, *more: subprocess.run([sys.executable, '-m', 'behemoth.cli', 'run', *args, '--out', str(out), '--figures', str(out/'fig'), *more],
+                                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    for r in (run(tmp_path/'whole'), run(tmp_path/'sharded', '--shard', 'seeds', '--jobs', '2')):
+        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    d = diff_results(pd.read_csv(tmp_path/'whole'/'results.csv'), pd.read_csv(tmp_path/'sharded'/'results.csv'))
+    assert len(d) == 0, d.head(20).to_string()
+    meta = json.loads((tmp_path/'sharded'/'summary.json').read_text())['exp02_scope']
+    assert [s['status'] for s in meta['shards']] == ['ok', 'ok'] and meta['runs']['computed'] == 0 and meta['runs']['reused'] > 0, meta.get('runs')
+    assert 'runs' not in json.loads((tmp_path/'whole'/'summary.json').read_text())['exp02_scope']   # a plain run stores nothing
+
 if __name__ == '__main__':   # `make golden`: write the golden copy from this machine
     import tempfile
     GOLDEN.mkdir(exist_ok=True)
