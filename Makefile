@@ -9,7 +9,7 @@ TORCH_VERSION := 2.13.0
 LOCK := constraints.txt
 PIP_TOOLS := pip-tools==7.6.2
 
-.PHONY: help install lock check-nb test demo bench scale repro golden export clean readme docs docs-check
+.PHONY: help install lock check-nb test outputs demo bench scale repro golden export clean readme docs docs-check
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-9s %s\n", $$1, $$2}'
@@ -45,10 +45,15 @@ check-nb:  ## export and clean the notebooks, then fail if that changed anything
 	fi
 	@echo "check-nb: notebooks and package are in step"
 
-test: install  ## check notebooks/package are in step, run every notebook's tests, then pytest
+test: install  ## check notebooks/package are in step, run every notebook's tests (the fast chapters' stored outputs against a fresh run), then pytest
 	$(MAKE) --no-print-directory check-nb
-	OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing   # one torch thread per worker: two workers on two threads each run 2.5x slower
+	OMP_NUM_THREADS=1 nbdev_test --n_workers 2 --timing --skip_file_re "$$($(PYTHON) tools/outputs.py skip-re)"   # one torch thread per worker: two workers on two threads each run 2.5x slower
+	$(PYTHON) tools/outputs.py check --jobs 2   # the fast chapters (tools/outputs.py FAST): executed as nbdev_test does, and every output compared with the stored one
 	OMP_NUM_THREADS=1 $(PYTHON) -m pytest -q -n 2 tests   # pytest-xdist: the test files on both cores, one thread each
+
+outputs: install  ## execute the chapters (nbs/index, nbs/NN_*) in the locked environment, one torch thread each, and store their outputs in them (tools/outputs.py): after a change to a chapter, then commit
+	$(PYTHON) tools/outputs.py store --jobs 2
+	nbdev_clean
 
 demo: install  ## the CPU-sized suite of the seven experiments (params/*_cpu.yaml), 2 at a time: runs/suite/, figures/, a summary
 	behemoth run --profile cpu --jobs 2 --threads 1 --out runs/suite --figures figures --cache runs/models
@@ -85,7 +90,7 @@ readme:  ## README.md from nbs/index.ipynb and its stored outputs, the leaderboa
 	} > README.md
 	@echo "readme: wrote README.md from nbs/index.ipynb"
 
-docs:  ## the docs site in _docs/: nbdev_docs with Quarto, else tools/docs_site.py executes the notebooks and renders them (about 6 min on 2 cores)
+docs:  ## the docs site in _docs/: nbdev_docs with Quarto, else tools/docs_site.py renders the chapters' stored outputs and make demo's executed experiments (executing those it lacks)
 	@if command -v quarto >/dev/null 2>&1; then nbdev_docs; \
 	else echo "docs: Quarto is not installed; building the site with tools/docs_site.py"; \
 	  $(PYTHON) tools/docs_site.py --out _docs --jobs 2; fi

@@ -157,7 +157,7 @@ def _ranks(keys:list)->list:
 def leaderboard(results:pd.DataFrame,   # tidy results of a bench (`board` and `entry` columns)
                 board:str, metrics:list,
                 jobs:list|None=None)->pd.DataFrame: # per method: dict(method, status, error, setting, tuned, job_seconds) of its job
-    "The board: one row per method, ranked by the rule's mean score on the test edits; diverged methods after the others, failed jobs last"
+    "The board: one row per method, ranked by the rule's mean score on the test edits; diverged methods after the others, then partial ones (refused some seeds' edits), failed jobs last"
     cols = [*metrics, 'score', 'seconds']
     s = pd.DataFrame(columns=['method', 'n_seeds', 'n_diverged', 'diverged', *[m + x for m in cols for x in ('', '_lo', '_hi')]])
     if len(results) and (results.board == board).any():
@@ -223,7 +223,7 @@ def _tuned(s:dict, b:str, r)->str:
     if r.status != 'ok': return ''
     grid, chosen, tab = grid_of(s, b, r.result['setting']), r.result['setting'], r.result['tuning']
     if not grid: return 'no grid'
-    if len(tab) and tab.score.notna().sum() == 0: return 'every grid point diverged: defaults'
+    if len(tab) and tab.score.notna().sum() == 0: return 'no grid point scored (diverged or refused): defaults'
     return ', '.join(f"{k}={chosen[k]}" for k in grid)
 
 def job_status(r, n_seeds:int)->dict:

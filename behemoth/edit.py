@@ -19,7 +19,7 @@ torch = lazy_module('torch')
 # %% auto #0
 __all__ = ['torch', 'METHODS', 'OBJECTIVES', 'BUILTIN_METHODS', 'LAYER', 'Method', 'Objective', 'Registered', 'register_method',
            'register_objective', 'load_plugins', 'get_method', 'get_objective', 'config_fields', 'make_editor',
-           'EditContext', 'Outcome', 'weight_changes', 'edit_model']
+           'EditContext', 'Outcome', 'EditRefused', 'weight_changes', 'edit_model']
 
 # %% ../nbs/10_edit.ipynb #2cbfec65
 @dataclass(frozen=True)
@@ -188,6 +188,10 @@ class Outcome:
     rows:int=0                   # training rows
     trainable_params:int=0       # parameters it could change
     model:object=None            # the edited model, when it is not the copy it was given (e.g. a PEFT wrapper)
+
+class EditRefused(ValueError):
+    "Raised by a method that cannot make this edit set's edits on this model (ROME's keys coincide at every layer it may write): the method's outcome, which a comparison records as a failed run, not a fault in its input"
+
 
 # %% ../nbs/10_edit.ipynb #b00dd56d
 LAYER = re.compile(r'\.layers\.(\d+)\.')   # the layer index in a GPT-NeoX parameter name

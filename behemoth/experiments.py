@@ -135,9 +135,11 @@ def reusing()->bool:
 
 @functools.cache
 def package_version()->str:
-    "A fingerprint of the source of every module of the package: a stored run from other code is not reused"
-    import behemoth
-    return fingerprint(*[(f.name, f.read_text()) for f in sorted(Path(behemoth.__file__).parent.glob('*.py'))])
+    "A fingerprint of what computes a run besides its inputs: the source of every module of the package, the other packages' versions, the CPU's kernels"
+    import behemoth, platform
+    from behemoth.core import versions
+    return fingerprint(*[(f.name, f.read_text()) for f in sorted(Path(behemoth.__file__).parent.glob('*.py'))],
+                       {k: v for k, v in versions().items() if k != 'behemoth'}, torch.backends.cpu.get_cpu_capability(), platform.machine())
 
 UNKEYED = 'unkeyed'   # a key part for code whose source file is unknown (defined in a notebook session): such a run is never stored
 
@@ -159,11 +161,13 @@ def edit_key(es:EditSet)->str:
     return fingerprint(es.spec.to_dict(), es.edits.to_csv(index=False), es.probes.table.to_csv(index=False))
 
 # %% ../nbs/15_experiments.ipynb #3236bcd9
-def reused(base:Base, what:str, key:tuple, compute):
-    "`compute()`; under `REUSE_ENV`, kept in `base.path/'runs'` under `key` (with the package's code, the torch threads and the device) and read back after; one process computes a key while the others wait"
-    if not reusing() or UNKEYED in key: return compute()
+def reused(base:Base, what:str, key, compute):
+    "`compute()`; under `REUSE_ENV`, kept in `base.path/'runs'` under `key()` (with the base's record, the code, the torch threads and the device) and read back after; one process computes a key while the others wait"
+    if not reusing(): return compute()
+    key = key()
+    if UNKEYED in key: return compute()
     dev = str(next(base.model.parameters()).device)
-    name = f"{what}-{fingerprint(package_version(), torch.get_num_threads(), dev, base.path.name, *key)}"
+    name = f"{what}-{fingerprint(package_version(), torch.get_num_threads(), dev, base.path.name, base.record, *key)}"
     f = base.path/'runs'/f"{name}.pkl"
     with _locked(f.with_suffix('.lock')):
         if f.exists(): RUNS['reused'] += 1; return pickle.loads(f.read_bytes())
@@ -210,7 +214,7 @@ def run_setting(base:Base,              # the trained base
         extra.update(extra_measures(m, base, es, measures, es.spec.seed))
         return (tidy(sc, rec, extra=extra), pd.DataFrame(rec['weight_changes']).assign(method=rec['label']),
                 dict(summarize(sc), diverged=rec['diverged'], steps=rec['steps'], seconds=rec['seconds'], label=rec['label']))
-    key = (edit_key(es), *method_key(editor), utility_size, oracle.path.name if oracle is not None else None, relearn_steps, sorted(measures))
+    key = lambda: (edit_key(es), *method_key(editor), utility_size, (oracle.path.name, oracle.record) if oracle is not None else None, relearn_steps, sorted(measures))
     res, wc, summary = reused(base, 'run', key, run)
     return res.assign(**labels), wc.assign(**labels), summary
 
@@ -255,7 +259,7 @@ def lora_grid(ranks, scopes=('mlp_attn',), **kw)->list[dict]:
 def fact_outcomes(base:Base, edit, editor)->pd.DataFrame:
     "One row per edited fact: its exposure and dissent, the base model's and the edited model's probability of the true and new objects"
     es, spec = edit_set(base, edit), make_editor(editor)
-    return reused(base, 'facts', (edit_key(es), *method_key(spec)), lambda: _fact_outcomes(base, es, spec))
+    return reused(base, 'facts', lambda: (edit_key(es), *method_key(spec)), lambda: _fact_outcomes(base, es, spec))
 
 def _fact_outcomes(base:Base, es:EditSet, spec:Method)->pd.DataFrame:
     m, rec = edit_model(base.model, es, spec, vocab=base.vocab, world=base.world, corpus=trained_corpus(base.record))

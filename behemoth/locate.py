@@ -15,7 +15,7 @@ from .vocab import Vocab, names
 from .probes import Probes, build_probes
 from .corpus import CorpusSpec, make_corpus, TokenStream
 from .edits import EditSet, truth_probes
-from .edit import Method, Outcome, register_method
+from .edit import Method, Outcome, EditRefused, register_method
 from .finetune import training_rows, targets_on_top, check_layers
 from .model import evaluating
 torch = lazy_module('torch')
@@ -403,10 +403,10 @@ def key_separation(K:torch.Tensor,        # the edits' keys, (n, 4h)
     return float(d.masked_fill(same, float('inf')).min())
 
 def distinct_keys(K:torch.Tensor, layer:int, targets:list|None=None):
-    "Raise a `ValueError` when two edits with different targets share a key at `layer`: one weight change could not write both"
+    "Raise `EditRefused` (a `ValueError`) when two edits with different targets share a key at `layer`: one weight change could not write both"
     sep = key_separation(K, targets)
-    check(sep > KEY_TOL, 'layers', f"the edits' keys coincide at layer {layer} (relative distance {sep:.1e}): "
-          "the key there does not depend on the subject; choose other layers")
+    if not sep > KEY_TOL: raise EditRefused(f"layers: the edits' keys coincide at layer {layer} (relative distance {sep:.1e}): "
+                                            "the key there does not depend on the subject; choose other layers")
 
 def _outcome(model, layers, fits, traced, rows)->Outcome:
     "The changed matrices and the fits (the trace, when the layer was traced, with the first)"

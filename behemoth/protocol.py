@@ -9,18 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np, pandas as pd
 from .core import check, is_positive_int, is_seed
-from .edit import make_editor
+from .edit import make_editor, EditRefused
 from .experiments import Base, pretrained, oracle_of, edit_set, run_setting, summary_table, reused, edit_key, method_key
 from .edits import EditSet, subset_edits
 from .edit import edit_model
-from .evaluate import evaluate_edit, tidy, TIDY_COLUMNS
+from .evaluate import evaluate_edit, tidy, setting_columns, TIDY_COLUMNS
 from .train import trained_corpus
 
 # %% auto #0
 __all__ = ['SEEDS', 'RULES', 'GRIDS', 'RUN_ERRORS', 'FAILURE_COLUMNS', 'VERDICTS', 'ci95', 'over_seeds', 'run_error',
            'selection_score', 'setting_of', 'kind_of', 'grid_points', 'tune', 'with_failures', 'Comparison', 'compare',
-           'sequential_curve', 'headline', 'interval_text', 'results_markdown', 'paired_difference', 'findings',
-           'seed_values', 'contrast', 'scale_verdict', 'scale_contrasts', 'scale_table']
+           'failure_row', 'sequential_curve', 'headline', 'interval_text', 'results_markdown', 'paired_difference',
+           'findings', 'seed_values', 'contrast', 'scale_verdict', 'scale_contrasts', 'scale_table']
 
 # %% ../nbs/15a_protocol.ipynb #250001c5
 SEEDS = (0, 1, 2)   # the seeds every experiment runs by default
@@ -51,7 +51,7 @@ def over_seeds(table:pd.DataFrame,   # one row per run and seed (`summary_table(
             row[m], row[f"{m}_lo"], row[f"{m}_hi"] = mean, lo, hi
         row['diverged'] = bool(g['diverged'].astype(bool).any()) if 'diverged' in g else False
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows) if rows else pd.DataFrame(columns=[*by, 'n_seeds', 'diverged'])   # no runs (all failed): the columns, for `with_failures`
 
 # %% ../nbs/15a_protocol.ipynb #87a4459f
 RULES = dict(edit='efficacy * utility', unlearn='old_gone * utility')
@@ -60,7 +60,7 @@ GRIDS = dict(edit=dict(ft=dict(lr=(3e-4, 1e-3, 3e-3)), lora=dict(lr=(1e-3, 3e-3,
              unlearn=dict(ft=dict(lr=(1e-4, 3e-4, 1e-3, 3e-3), epochs=(2, 5)), lora=dict(lr=(1e-3, 3e-3, 1e-2), epochs=(2, 5)),
                     rmu=dict(steer=(30., 300.), alpha=(10., 100.))))
 
-RUN_ERRORS = (ValueError, RuntimeError)   # what a method raises when it cannot make an edit (its own guards, a singular solve)
+RUN_ERRORS = (EditRefused,)   # what a method raises when it cannot make an edit set's edits (ROME's key guard); any other error ends the comparison
 
 def run_error(e:BaseException)->str:
     "One line naming a failed run's error: its type and the first line of its message"
@@ -192,10 +192,16 @@ def compare(world:dict, train:dict, edit:dict, editors:list,
         orc = oracle_of(b, es) if kind == 'unlearn' else None
         for e in settings:
             try: r, wc, _ = run_setting(b, es, {**e, 'seed': s}, utility_size, stats_dir, orc, relearn_steps, measures, **labels)
-            except RUN_ERRORS as err: failed.append(dict(method=make_editor(e).label, seed=s, error=run_error(err), **labels)); continue
+            except RUN_ERRORS as err: failed.append(failure_row(e, es, s, err, labels)); continue
             res.append(r.assign(seed=s)); wcs.append(wc.assign(seed=s))
     cat = lambda xs, cols=(): pd.concat(xs, ignore_index=True) if xs else pd.DataFrame(columns=list(cols))
-    return Comparison(cat(res, TIDY_COLUMNS), cat(tunings), cat(wcs), settings, bases, pd.DataFrame(failed, columns=[*FAILURE_COLUMNS, *labels]))
+    return Comparison(cat(res, TIDY_COLUMNS), cat(tunings), cat(wcs), settings, bases, pd.DataFrame(failed) if failed else pd.DataFrame(columns=[*FAILURE_COLUMNS, *labels]))
+
+def failure_row(editor, es, seed:int, err:BaseException, labels:dict)->dict:
+    "A refused run as a row: the setting's label columns (as its results would have them: method, scope, rank...), its seed, error and labels"
+    cfg = make_editor(editor)
+    rec = dict(editor=cfg.to_dict(), label=cfg.label, edit=dict(kind=es.spec.kind), n_edits=len(es.edits))
+    return dict(setting_columns(rec), seed=seed, error=run_error(err), **labels)
 
 # %% ../nbs/15a_protocol.ipynb #a7ca7a8c
 def sequential_curve(base:Base,              # the trained base
@@ -209,7 +215,7 @@ def sequential_curve(base:Base,              # the trained base
     check(is_positive_int(k), 'k', f"must be a positive integer, got {k!r}")
     es, editor = edit_set(base, editset), setting_of(editor)
     if seed is not None: editor = {**editor, 'seed': int(seed)}
-    return reused(base, 'curve', (edit_key(es), *method_key(editor), k, utility_size), lambda: _curve(base, es, editor, k, utility_size, stats_dir)).assign(**labels)
+    return reused(base, 'curve', lambda: (edit_key(es), *method_key(editor), k, utility_size), lambda: _curve(base, es, editor, k, utility_size, stats_dir)).assign(**labels)
 
 def _curve(base:Base, es:EditSet, editor:dict, k:int, utility_size, stats_dir)->pd.DataFrame:
     facts = es.edits.fact[es.edits.trained].to_numpy()
@@ -295,7 +301,7 @@ def findings(summary:pd.DataFrame, metrics:list, by:str='method',
     dv = summary[summary.diverged.astype(bool)][by].tolist() if 'diverged' in summary else []
     if dv: out.append(f"- diverged (left out of the comparisons above, kept in the table): {', '.join(map(str, dv))}")
     fl = summary[summary.n_failed > 0] if 'n_failed' in summary else summary.iloc[:0]
-    if len(fl): out.append("- failed (the method refused the edit set; its means are over the other seeds): "
+    if len(fl): out.append("- failed (the method refused the edit set; its means, if any, are over the seeds it ran on): "
                            + ', '.join(f"{r[by]} on {r['n_failed']} of {r['n_failed'] + r['n_seeds']} seeds" for _, r in fl.iterrows()))
     return '\n'.join(out)
 

@@ -1,8 +1,9 @@
 """Build the docs site without Quarto: execute the notebooks, convert them to HTML and link them with a sidebar.
 
 `make docs` runs this when `quarto` (which `nbdev_docs` needs) is not installed. The chapters (nbs/index.ipynb and
-nbs/NN_*.ipynb) are committed without outputs, so they are executed first; an experiment notebook is rendered from
-its executed copy in runs/suite/ when `make demo` left one, else executed with its smoke-sized defaults. Pages follow
+nbs/NN_*.ipynb) are committed with their outputs (`make outputs`, tools/outputs.py) and rendered from them; a chapter
+without any stored output is executed first. An experiment notebook is rendered from its executed copy in runs/suite/
+when `make demo` left one, else executed with its smoke-sized defaults. Pages follow
 nbs/sidebar.yml, every page links to every other with relative links (the site works from file:// and from any base
 URL), and the site is built in a temporary folder beside --out and renamed into place only when every page built.
 No page shows a path of this machine (papermill's injected out_dir, a warning's file): in every cell's source and text
@@ -10,6 +11,7 @@ output the repository root is made relative, /tmp/ written TMPDIR/ and the home 
 
     python3 tools/docs_site.py                    # _docs/ from nbs/, 2 notebooks at a time
     python3 tools/docs_site.py --no-execute       # render the stored outputs only (a quick look at the layout)
+    python3 tools/docs_site.py --execute-all      # execute every chapter too, whatever it has stored
 """
 
 import argparse, base64, concurrent.futures, configparser, ctypes, html, mimetypes, os, posixpath, re, shutil, signal
@@ -76,7 +78,12 @@ def sidebar_order(nbs: Path)->list:
     return order
 
 
-def collect_pages(root: Path, execute: bool=True)->list:
+def _has_outputs(text: str)->bool:
+    "Whether a notebook (its JSON) stores any code cell's outputs"
+    return any(c.get('outputs') for c in nbformat.reads(text, as_version=4).cells if c.cell_type == 'code')
+
+
+def collect_pages(root: Path, execute: bool=True, execute_all: bool=False)->list:
     "Every page of the site: the sidebar's order, then any chapter or experiment it leaves out (with a note)"
     nbs = root / 'nbs'
     order = sidebar_order(nbs)
@@ -106,8 +113,9 @@ def collect_pages(root: Path, execute: bool=True)->list:
                 if suite.stat().st_mtime < nb.stat().st_mtime:
                     print(f'docs: note: {suite.relative_to(root)} is older than nbs/{rel}; rendering it anyway',
                           file=sys.stderr)
-        pages.append(Page(nb=nb, src=src, out=out_name(rel), section=section, execute=run,
-                          text=text or src.read_text()))
+        text = text or src.read_text()
+        if run and not rel.startswith('experiments/') and not execute_all and _has_outputs(text): run = False   # a chapter's stored outputs
+        pages.append(Page(nb=nb, src=src, out=out_name(rel), section=section, execute=run, text=text))
     return pages
 
 
@@ -431,9 +439,9 @@ def page_job(page: Page, nav: str, site_title: str, skip_flags: list, root: Path
 
 # ## Building
 
-def build(root: Path, out: Path, jobs: int=2, execute: bool=True)->list:
-    "Execute and convert every page, `jobs` at a time, into a temporary folder beside `out`, then rename it to `out`"
-    pages = collect_pages(root, execute)
+def build(root: Path, out: Path, jobs: int=2, execute: bool=True, execute_all: bool=False)->list:
+    "Execute (where needed) and convert every page, `jobs` at a time, into a temporary folder beside `out`, then rename it to `out`"
+    pages = collect_pages(root, execute, execute_all)
     if not pages: raise BuildError('docs: no notebooks to render')
     cfg = configparser.ConfigParser(); cfg.read(root / 'settings.ini')
     site_title, flags = cfg['DEFAULT'].get('title', root.name), sorted(_skip_flags(root))
@@ -486,8 +494,9 @@ def main(argv=None):
     ap.add_argument('--out', default=str(ROOT / '_docs'), help='the site folder (default: _docs)')
     ap.add_argument('--jobs', type=int, default=2, help='notebooks executed at a time (default: 2)')
     ap.add_argument('--no-execute', action='store_true', help='render the stored outputs; execute nothing')
+    ap.add_argument('--execute-all', action='store_true', help='execute the chapters too, not only those without stored outputs')
     args = ap.parse_args(argv)
-    try: pages = build(ROOT, Path(args.out).resolve(), args.jobs, not args.no_execute)
+    try: pages = build(ROOT, Path(args.out).resolve(), args.jobs, not args.no_execute, args.execute_all)
     except BuildError as e:
         print(e, file=sys.stderr)
         print('docs: FAILED; the site was left as it was', file=sys.stderr)
