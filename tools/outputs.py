@@ -5,7 +5,9 @@ them without executing anything. `store` executes them as `make test` does (one 
 skips skipped) and keeps what a reader needs: tables, printed results, figures. It drops stderr (warnings, progress
 bars) and any output over MAX_OUTPUT bytes, and writes this machine's paths as docs_site does (repository root
 relative, /tmp/ as TMPDIR/). `check` executes the chapters named in FAST (or those given) in a scratch copy and fails
-on any output that differs from the stored one once VOLATILE is masked (wall times, temporary folder names).
+on any output that differs from the stored one once VOLATILE is masked (wall times, temporary folder names). Under
+other package versions or CPU kernels than those that stored them (nbs/.outputs.json) the last digits of a float may
+differ, so there numbers with decimals are not compared.
 
     python3 tools/outputs.py store               # every chapter, 2 at a time (about 5 min on 2 cores)
     python3 tools/outputs.py store nbs/01_world.ipynb
@@ -13,7 +15,7 @@ on any output that differs from the stored one once VOLATILE is masked (wall tim
     nbdev_test --skip_file_re "$(python3 tools/outputs.py skip-re)"   # every other notebook (make test)
 """
 
-import argparse, concurrent.futures, difflib, os, re, sys, time
+import argparse, concurrent.futures, difflib, functools, json, os, re, sys, time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,6 +33,18 @@ VOLATILE = [(re.compile(r'\b\d[\d,]*(\.\d+)? ?(it|tokens?|steps?)/s\b'), '<rate>
             (re.compile(r'\b\d+(\.\d+)?(e-?\d+)? ?(s|ms|µs|seconds?|sec|min)\b'), '<time>'),
             (re.compile(r'\b(tmp|TMPDIR/)[\w.-]*'), '<tmp>'),
             (re.compile(r' at 0x[0-9a-f]+'), ' at <address>')]
+
+
+ENV_FILE = ROOT / 'nbs' / '.outputs.json'   # what stored the outputs: package versions and the CPU's kernels
+INEXACT = re.compile(r'(?<![\w.])-?\d+\.\d+(e[-+]?\d+)?')   # a number with decimals: exact only under the same kernels and versions
+
+
+def environment()->dict:
+    "The versions and CPU kernels (`torch.backends.cpu.get_cpu_capability()`) that decide an output's last digits"
+    import platform, torch
+    from behemoth.core import versions
+    return dict(versions={k: v for k, v in versions().items() if k != 'behemoth'}, cpu=torch.backends.cpu.get_cpu_capability(),
+                machine=platform.machine())
 
 
 def chapters(names=None)->list:
@@ -109,7 +123,7 @@ def _markdown_unclocked(t: str)->str:
     return '\n'.join(out)
 
 
-def shown_text(o)->str:
+def shown_text(o, exact: bool=True)->str:
     "What `check` compares of one output: a table's cells (HTML), else its text (markdown, plain or stream), an image only as its kind; wall times and VOLATILE masked"
     if o.output_type == 'stream': t = o.text
     else:
@@ -122,16 +136,16 @@ def shown_text(o)->str:
     t = ''.join(t) if isinstance(t, list) else t
     t = re.sub(r"(['\"]?\w*(?:seconds|elapsed)\w*['\"]?\s*[:=]\s*)-?[\d.]+(?:e-?\d+)?", r'\1<time>', _markdown_unclocked(t))   # 'seconds': 0.54, seconds=3
     for pat, rep in VOLATILE: t = pat.sub(rep, t)
-    return t
+    return t if exact else INEXACT.sub('<num>', t)
 
 
-def differences(stored, fresh, name: str)->list:
+def differences(stored, fresh, name: str, exact: bool=True)->list:
     "One line per code cell whose outputs differ between the stored and the fresh notebook (by position; sources must agree)"
     a = [c for c in stored.cells if c.cell_type == 'code']; b = [c for c in fresh.cells if c.cell_type == 'code']
     if [c.source for c in a] != [c.source for c in b]: return [f'{name}: its code changed since the outputs were stored']
     out = []
     for i, (x, y) in enumerate(zip(a, b), 1):
-        sx, sy = [shown_text(o) for o in x.outputs], [shown_text(o) for o in y.outputs]
+        sx, sy = [shown_text(o, exact) for o in x.outputs], [shown_text(o, exact) for o in y.outputs]
         if sx == sy: continue
         d = [l for l in difflib.unified_diff('\n'.join(sx).splitlines(), '\n'.join(sy).splitlines(), 'stored', 'fresh', n=0, lineterm='')
              if not l.startswith(('---', '+++', '@@'))]
@@ -152,11 +166,11 @@ def _store(path: Path)->tuple:
     return [], time.perf_counter() - t0
 
 
-def _check(path: Path)->tuple:
+def _check(path: Path, exact: bool=True)->tuple:
     t0 = time.perf_counter()
     nb, err = executed(path)
     if err: return [f'outputs: {path.relative_to(ROOT)}: {err}'], time.perf_counter() - t0
-    return differences(nbformat.read(path, as_version=4), nb, str(path.relative_to(ROOT))), time.perf_counter() - t0
+    return differences(nbformat.read(path, as_version=4), nb, str(path.relative_to(ROOT)), exact), time.perf_counter() - t0
 
 
 def main(argv=None)->int:
@@ -170,11 +184,17 @@ def main(argv=None)->int:
     paths = chapters(args.notebooks or (None if args.command == 'store' else FAST))
     os.environ['OMP_NUM_THREADS'] = '1'   # as make test: one torch thread a notebook
     os.environ.setdefault('PYDEVD_DISABLE_FILE_VALIDATION', '1')
-    fn, problems = (_store if args.command == 'store' else _check), []
+    env, problems = environment(), []
+    exact = args.command == 'check' and ENV_FILE.is_file() and json.loads(ENV_FILE.read_text()) == env
+    if args.command == 'check' and not exact:
+        print("outputs: the package versions or CPU kernels differ from those that stored the outputs (nbs/.outputs.json): "
+              "numbers with decimals are not compared, everything else is", file=sys.stderr)
+    fn = _store if args.command == 'store' else functools.partial(_check, exact=exact)
     with concurrent.futures.ProcessPoolExecutor(max(1, args.jobs), initializer=_die_with_parent) as ex:
         for p, (r, seconds) in zip(paths, ex.map(fn, paths)):
             problems += r
             print(f"outputs: {args.command} {p.relative_to(ROOT)}: {'FAILED' if r else 'ok'} ({seconds:.0f} s)", file=sys.stderr, flush=True)
+    if args.command == 'store' and not problems: ENV_FILE.write_text(json.dumps(env, indent=1, sort_keys=True) + '\n')
     for x in problems: print(x, file=sys.stderr)
     if problems:
         print(f"outputs: {len(problems)} problem(s)" + ("; run `make outputs` and commit the notebooks if the change is meant" if args.command == 'check' else ''), file=sys.stderr)
