@@ -1,5 +1,6 @@
 """Reproduction in CI: one cheap experiment (exp02 at its smoke size, one seed, two scopes), rerun from a fresh model
-cache on one thread, gives the numbers of the committed golden copy (`make golden` writes it).
+cache on one thread, gives the numbers of the committed golden copy (`make golden` writes it); run as a shard of a
+sharded run, which then gives them too.
 
 Exact where the floating-point kernels are the same: same package versions (the lock) and the same CPU kernels
 (`torch.backends.cpu.get_cpu_capability()`, which decides the vectorised code MKL and oneDNN run). On other CPUs the
@@ -25,28 +26,29 @@ def run_smoke(out:Path)->pd.DataFrame:
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
     return pd.read_csv(out/'run'/'results.csv')
 
-def test_matches_the_golden_copy(tmp_path):
+def matches_golden(fresh:pd.DataFrame)->pd.DataFrame:
+    "The numbers of `fresh` that differ from the golden copy: exact under its environment, else to the cross-CPU tolerance"
     from behemoth.runner import diff_results
-    fresh = run_smoke(tmp_path)
     golden, env = pd.read_csv(GOLDEN/'exp02_scope_smoke.csv'), json.loads((GOLDEN/'exp02_scope_smoke.json').read_text())
-    same = env == environment()
-    d = diff_results(golden, fresh, **({} if same else dict(rtol=1e-3, atol=0.05)))
-    assert len(d) == 0, f"{len(d)} numbers differ ({'exact' if same else 'with the cross-CPU tolerance'}):\n{d.head(20).to_string()}"
+    return diff_results(golden, fresh, **({} if env == environment() else dict(rtol=1e-3, atol=0.05)))
 
-def test_sharded_run_is_the_unsharded_run(tmp_path):
-    "`--shard seeds`: two shards (a seed each, tuned on seed 0) then the notebook whole, which reads every run back and computes none"
-    from behemoth.runner import diff_results
-    swap = {'seeds=[0]': 'seeds=[0, 1]', 'editors=[{scope: mlp}, {scope: attn}]': 'editors=[{scope: mlp}]'}   # two seeds to shard; one scope is enough
-    args = [swap.get(a, a) for a in ARGS] + ['--cache', str(tmp_path/'models')]
-    run = lambda out, *more: subprocess.run([sys.executable, '-m', 'behemoth.cli', 'run', *args, '--out', str(out), '--figures', str(out/'fig'), *more],
-                                            cwd=ROOT, capture_output=True, text=True, timeout=900)
-    for r in (run(tmp_path/'whole'), run(tmp_path/'sharded', '--shard', 'seeds', '--jobs', '2')):
-        assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
-    d = diff_results(pd.read_csv(tmp_path/'whole'/'results.csv'), pd.read_csv(tmp_path/'sharded'/'results.csv'))
-    assert len(d) == 0, d.head(20).to_string()
-    meta = json.loads((tmp_path/'sharded'/'summary.json').read_text())['exp02_scope']
+def test_golden_copy_sharded_and_whole(tmp_path):
+    """The smoke experiment with seeds 0 and 1 under `--shard seeds`, from a fresh model cache: two shards (a seed each,
+    both tuned on seed 0), then the notebook whole. Seed 0's shard is the golden setting run whole (one seed, tuned on
+    it): its numbers are the golden copy's. The whole notebook reads every run back (it computes none), and its seed-0
+    numbers are the golden copy's too: the sharded run is the unsharded one (15a_protocol checks the other seed's case)."""
+    args = [a if a != 'seeds=[0]' else 'seeds=[0, 1]' for a in ARGS]
+    r = subprocess.run([sys.executable, '-m', 'behemoth.cli', 'run', *args, '--shard', 'seeds', '--jobs', '2', '--out', str(tmp_path/'run'),
+                        '--figures', str(tmp_path/'fig'), '--cache', str(tmp_path/'models')], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    d = matches_golden(pd.read_csv(tmp_path/'run'/'shards'/'exp02_scope.0'/'results.csv'))
+    assert len(d) == 0, f"{len(d)} numbers of the seed-0 run differ from the golden copy:\n{d.head(20).to_string()}"
+    meta = json.loads((tmp_path/'run'/'summary.json').read_text())['exp02_scope']
     assert [s['status'] for s in meta['shards']] == ['ok', 'ok'] and meta['runs']['computed'] == 0 and meta['runs']['reused'] > 0, meta.get('runs')
-    assert 'runs' not in json.loads((tmp_path/'whole'/'summary.json').read_text())['exp02_scope']   # a plain run stores nothing
+    whole = pd.read_csv(tmp_path/'run'/'results.csv')
+    assert sorted(whole.seed.unique()) == [0, 1]
+    d = matches_golden(whole[whole.seed == 0])
+    assert len(d) == 0, f"{len(d)} numbers of the sharded run differ from the golden copy:\n{d.head(20).to_string()}"
 
 if __name__ == '__main__':   # `make golden`: write the golden copy from this machine
     import tempfile
