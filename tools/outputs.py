@@ -28,6 +28,8 @@ MAX_OUTPUT = 150_000   # bytes: a larger output (a long table, a big figure) is 
 # the chapters `check` executes by default: each runs in under about 30 s on one core and trains no model above smoke size
 FAST = ['index', '00_core', '01_world', '02_vocab', '03_grammar', '04_corpus', '05_probes', '06_edits', '07_generate',
         '08_model', '15a_protocol', '16_runner', '18_cli', '19_share']
+# notebooks a pytest already executes whole, so nbdev_test leaves them out (skip-re): exp02 runs sharded against the golden copy
+ELSEWHERE = {'exp02_scope': 'tests/test_repro.py'}
 # what may differ between two runs of the same code: wall-clock times and temporary folder names
 VOLATILE = [(re.compile(r'\b\d[\d,]*(\.\d+)? ?(it|tokens?|steps?)/s\b'), '<rate>'),
             (re.compile(r'\b\d+(\.\d+)?(e-?\d+)? ?(s|ms|µs|seconds?|sec|min)\b'), '<time>'),
@@ -175,12 +177,13 @@ def _check(path: Path, exact: bool=True)->tuple:
 
 def main(argv=None)->int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('command', choices=['store', 'check', 'skip-re'], help="skip-re: print nbdev_test's --skip_file_re for every chapter but FAST (check tests those)")
+    ap.add_argument('command', choices=['store', 'check', 'skip-re'],
+                    help="skip-re: print nbdev_test's --skip_file_re, leaving out what make test executes otherwise (FAST: check; ELSEWHERE: a pytest)")
     ap.add_argument('notebooks', nargs='*', help='chapters (paths or stems); default: every chapter (store), FAST (check)')
     ap.add_argument('--jobs', type=int, default=2, help='notebooks executed at a time (default: 2)')
     args = ap.parse_args(argv)
-    if args.command == 'skip-re':   # nbdev_test's default (^[_.]) and the FAST chapters
-        print('^([_.]|(' + '|'.join(map(re.escape, FAST)) + r')\.ipynb$)'); return 0
+    if args.command == 'skip-re':   # nbdev_test's default (^[_.]), the FAST chapters and the notebooks a pytest runs
+        print('^([_.]|(' + '|'.join(map(re.escape, [*FAST, *ELSEWHERE])) + r')\.ipynb$)'); return 0
     paths = chapters(args.notebooks or (None if args.command == 'store' else FAST))
     os.environ['OMP_NUM_THREADS'] = '1'   # as make test: one torch thread a notebook
     os.environ.setdefault('PYDEVD_DISABLE_FILE_VALIDATION', '1')
