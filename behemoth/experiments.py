@@ -24,12 +24,13 @@ from .unlearn import train_oracle, unlearning_metrics
 torch = lazy_module('torch')
 
 # %% auto #0
-__all__ = ['torch', 'SOFT_LOCK_ENV', 'REUSE_ENV', 'RUNS', 'UNKEYED', 'MEASURES', 'as_spec', 'fingerprint', 'Base', 'cache_lock',
-           'code_version', 'pretrained', 'oracle_of', 'reusing', 'package_version', 'method_key', 'edit_key', 'reused',
-           'edit_set', 'extra_measures', 'run_setting', 'summary_table', 'change_summary', 'editors_with', 'lora_grid',
-           'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table', 'capacity_sweep',
-           'experiment_dirs', 'figure_name', 'save_figure', 'write_results', 'long_table', 'plot_metric_lines',
-           'plot_metric_bars', 'plot_locality', 'plot_split_panels', 'plot_scatter', 'plot_binned', 'plot_contrasts']
+__all__ = ['torch', 'SOFT_LOCK_ENV', 'BASE_MODULES', 'REUSE_ENV', 'RUNS', 'UNKEYED', 'MEASURES', 'as_spec', 'fingerprint', 'Base',
+           'cache_lock', 'code_version', 'pretrained', 'oracle_of', 'reusing', 'package_version', 'method_key',
+           'edit_key', 'reused', 'edit_set', 'extra_measures', 'run_setting', 'summary_table', 'change_summary',
+           'editors_with', 'lora_grid', 'fact_outcomes', 'exposure_bins', 'recall_over_training', 'exposure_table',
+           'capacity_sweep', 'experiment_dirs', 'figure_name', 'save_figure', 'write_results', 'long_table',
+           'plot_metric_lines', 'plot_metric_bars', 'plot_locality', 'plot_split_panels', 'plot_scatter', 'plot_binned',
+           'plot_contrasts']
 
 # %% ../nbs/15_experiments.ipynb #320a3cd4
 def as_spec(cls, x):
@@ -89,11 +90,13 @@ def _locked(path:Path):
     finally: lock.release()
 
 # %% ../nbs/15_experiments.ipynb #af59032b
-def code_version()->str:
-    "A fingerprint of the source of the modules that make a trained model: a cached base from other code is not reused"
+BASE_MODULES = ('core', 'world', 'vocab', 'grammar', 'corpus', 'probes', 'model', 'train')   # the modules that make a trained model
+
+def code_version(modules=BASE_MODULES)->str:
+    "A fingerprint of the source of `modules` (default: those that make a trained model, so a cached base from other code is not reused)"
     import behemoth
     src = Path(behemoth.__file__).parent
-    return fingerprint(*[(src/f"{m}.py").read_text() for m in ('core', 'world', 'vocab', 'grammar', 'corpus', 'probes', 'model', 'train')])
+    return fingerprint(*[(src/f"{m}.py").read_text() for m in modules])
 
 def _ready(d:Path)->bool: return (d/'record.json').exists() and (d/'model.safetensors').exists()
 
@@ -138,8 +141,8 @@ def package_version()->str:
     "A fingerprint of what computes a run besides its inputs: the source of every module of the package, the other packages' versions, the CPU's kernels"
     import behemoth, platform
     from behemoth.core import versions
-    return fingerprint(*[(f.name, f.read_text()) for f in sorted(Path(behemoth.__file__).parent.glob('*.py'))],
-                       {k: v for k, v in versions().items() if k != 'behemoth'}, torch.backends.cpu.get_cpu_capability(), platform.machine())
+    every = sorted(f.stem for f in Path(behemoth.__file__).parent.glob('*.py'))
+    return fingerprint(code_version(every), {k: v for k, v in versions().items() if k != 'behemoth'}, torch.backends.cpu.get_cpu_capability(), platform.machine())
 
 UNKEYED = 'unkeyed'   # a key part for code whose source file is unknown (defined in a notebook session): such a run is never stored
 

@@ -237,14 +237,10 @@ def execute_notebook(notebook:str, output:str, params:dict, kernel:str|None=None
                      env:dict|None=None)->str:   # environment variables of its kernel (`REUSE_ENV` for a sharded run)
     "One notebook job: papermill executes `notebook` with `params` into `output`, in the notebook's folder"
     import papermill as pm
-    old = {k: os.environ.get(k) for k in env or {}}
-    os.environ.update(env or {})
-    try: pm.execute_notebook(notebook, output, parameters=params, kernel_name=kernel, cwd=str(Path(notebook).parent),
-                             progress_bar=False, log_output=False)
-    finally:   # the debug executor runs jobs in this process: leave its environment as it was
-        for k, v in old.items():
-            if v is None: os.environ.pop(k, None)
-            else: os.environ[k] = v
+    from unittest import mock
+    with mock.patch.dict(os.environ, env or {}):   # the debug executor runs jobs in this process: its environment is put back after
+        pm.execute_notebook(notebook, output, parameters=params, kernel_name=kernel, cwd=str(Path(notebook).parent),
+                            progress_bar=False, log_output=False)
     return output
 
 def _prepare(job:Job, out:Path):
